@@ -49,7 +49,12 @@ void log_vmsg(int level, const char *fmt, va_list ap)
 {
 	char line[LOG_LINE_MAX];
 
+	size_t n;
+
 	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n && line[n - 1] == '\n')	/* libfuse ends its lines itself */
+		line[--n] = '\0';
 	if (log_sink) {
 		log_sink(level, line, log_sink_arg);
 		return;

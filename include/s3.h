@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * s3: the S3 calls scfs needs, each signed with SigV4 (re-signed on every
+ * attempt, so a retry never carries a stale date) and retried on the
+ * failures S3 documents as transient.  Thread-safe: a client may serve many
+ * threads at once.  Must not include fuse or cJSON.
+ */
+#ifndef SCFS_S3_H
+#define SCFS_S3_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "aws_config.h"
+#include "http.h"
+
+/* What S3 said when a call failed; code is "" for a transport failure. */
+struct s3_error {
+	long status;
+	char code[64];
+	char message[256];
+};
+
+struct s3_meta {
+	const char *content_type;	/* NULL: S3's default */
+	const char *const *names;	/* x-amz-meta-NAME, n entries */
+	const char *const *values;
+	size_t n;
+};
+
+struct s3_client;
+
+/* aws and http are borrowed and must outlive the client. */
+int s3_client_new(const struct aws_config *aws, struct http_client *http,
+		  struct s3_client **out);
+void s3_client_free(struct s3_client *s3);
+
+/* Every call returns 0 or a negative errno (-EACCES for refused
+ * credentials, -ENOENT for a missing bucket or key, -EIO otherwise) and
+ * fills err on failure.  Strings returned through char ** are owned by the
+ * caller (free()). */
+
+/* Whether bucket exists and these credentials may list it. */
+int s3_check_bucket(struct s3_client *s3, const char *bucket,
+		    struct s3_error *err);
+int s3_put_object(struct s3_client *s3, const char *bucket, const char *key,
+		  const void *data, size_t len, const struct s3_meta *meta,
+		  char **etag, struct s3_error *err);
+int s3_head_object(struct s3_client *s3, const char *bucket, const char *key,
+		   int64_t *size, char **etag, struct s3_error *err);
+int s3_delete_object(struct s3_client *s3, const char *bucket,
+		     const char *key, struct s3_error *err);
+
+int s3_multipart_create(struct s3_client *s3, const char *bucket,
+			const char *key, const struct s3_meta *meta,
+			char **upload_id, struct s3_error *err);
+/* md5 is the part's MD5, sent as Content-MD5 so S3 checks the bytes. */
+int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
+			     const char *key, const char *upload_id,
+			     unsigned part_number, const void *data, size_t len,
+			     const unsigned char md5[16], char **etag,
+			     struct s3_error *err);
+/* etags[i] is part i + 1's ETag.  A 200 whose body is an <Error> fails. */
+int s3_multipart_complete(struct s3_client *s3, const char *bucket,
+			  const char *key, const char *upload_id,
+			  unsigned n_parts, char *const *etags,
+			  struct s3_error *err);
+int s3_multipart_abort(struct s3_client *s3, const char *bucket,
+		       const char *key, const char *upload_id,
+		       struct s3_error *err);
+
+/* "CODE (HTTP STATUS): message" or the errno text, for messages. */
+const char *s3_error_text(const struct s3_error *err, int rc, char *out,
+			  size_t size);
+
+#endif

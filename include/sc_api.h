@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sc_api: the SoundCloud API over http.c.  Owns the OAuth token (one
+ * refresh at a time: refresh tokens are single-use), the Authorization
+ * header (sent to the API host only, never to a CDN), retries on 429 and
+ * 5xx, and the pagination guards.  Thread-safe.  Must not include fuse.
+ */
+#ifndef SCFS_SC_API_H
+#define SCFS_SC_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "http.h"
+#include "sc_json.h"
+
+#define SC_API_URL_DEFAULT "https://api.soundcloud.com"
+#define SC_AUTH_URL_DEFAULT "https://secure.soundcloud.com/oauth/token"
+
+struct sc_api_conf {
+	const char *api_url;		/* NULL: SC_API_URL_DEFAULT */
+	const char *auth_url;		/* NULL: SC_AUTH_URL_DEFAULT */
+	const char *client_id;		/* client-credentials grant ... */
+	const char *client_secret;
+	const char *access_token;	/* ... or a user's token */
+	const char *refresh_token;
+};
+
+/* What a HEAD on a track's original says. */
+struct sc_probe {
+	int64_t size;
+	char *content_type;	/* all owned; may be NULL */
+	char *disposition;
+	char *etag;
+};
+
+struct sc_api;
+
+/* Copies conf; http is borrowed and must outlive the API. */
+int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
+	       struct sc_api **out);
+void sc_api_free(struct sc_api *api);
+
+/* Obtain a token now, so that bad credentials fail the mount.  Returns 0
+ * or -EACCES/-EIO/... with a line in err. */
+int sc_api_authenticate(struct sc_api *api, char *err, size_t err_size);
+
+/* GET an API path ("/users/1") or an absolute URL on the API host, with
+ * OAuth and retries, into out (bounded).  Returns 0 or a negative errno
+ * (-ENOENT for 404, -EACCES for refused, -EPERM for a URL on another host)
+ * after logging one line that names the URL without its query. */
+int sc_api_get_json(struct sc_api *api, const char *path_or_url,
+		    struct buf *out);
+
+/* Resolve https://soundcloud.com/<permalink> to the user. */
+int sc_api_resolve_user(struct sc_api *api, const char *permalink,
+			struct sc_user *out);
+
+/* Call fn for each track of every page of a listing path (e.g.
+ * "/users/URN/tracks"), following next_href with the guards: pages capped,
+ * a repeated next_href stops, one on another host fails.  fn takes
+ * ownership of the track by copying it out and zeroing it, or leaves it to
+ * be released.  A non-zero fn return stops and is returned. */
+int sc_api_list_tracks(struct sc_api *api, const char *path,
+		       int (*fn)(void *arg, struct sc_track *track), void *arg);
+
+/* The signed CDN URL a track's /download redirects to (caller frees). */
+int sc_api_download_url(struct sc_api *api, const char *track_urn,
+			char **url);
+
+/* HEAD the track's original on the CDN (no Authorization sent there). */
+int sc_api_probe_original(struct sc_api *api, const char *track_urn,
+			  struct sc_probe *out);
+void sc_probe_release(struct sc_probe *p);
+
+/* The http client the API uses, for CDN transfers of the caller. */
+struct http_client *sc_api_http(struct sc_api *api);
+
+#endif

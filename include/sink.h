@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sink: where the uploader puts bytes, one object at a time.  The S3 sink
+ * is the real one; tests use an in-memory double.  The uploader decides
+ * sizes, order and concurrency; a sink only stores.
+ */
+#ifndef SCFS_SINK_H
+#define SCFS_SINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sink;
+
+struct sink_ops {
+	/* Store a whole object in one request. */
+	int (*put_whole)(struct sink *sk, const void *data, size_t len,
+			 const unsigned char md5[16]);
+	/* Start a multipart upload.  Then put_part may be called from
+	 * several threads at once, for part numbers 1..N in any order. */
+	int (*begin)(struct sink *sk);
+	int (*put_part)(struct sink *sk, unsigned part, const void *data,
+			size_t len, const unsigned char md5[16]);
+	int (*complete)(struct sink *sk, unsigned n_parts);
+	/* Drop an upload begun and not completed; safe to call twice. */
+	int (*abort)(struct sink *sk);
+	/* The stored object's size and ETag (caller frees *etag). */
+	int (*stat)(struct sink *sk, int64_t *size, char **etag);
+	/* Delete a stored object that failed verification. */
+	int (*remove)(struct sink *sk);
+	/* A line saying why the last call failed; borrowed. */
+	const char *(*last_error)(struct sink *sk);
+	void (*free)(struct sink *sk);
+};
+
+struct sink {
+	const struct sink_ops *ops;
+};
+
+struct s3_client;
+struct s3_meta;
+
+/* A sink writing s3://bucket/key.  s3 and meta are borrowed for the sink's
+ * lifetime; bucket and key are copied. */
+int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
+		const struct s3_meta *meta, struct sink **out);
+
+#endif

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main: the scfs daemon's lifecycle (after libfuse's passthrough_ll and
+ * sshfs): parse options, check everything that can fail before mounting
+ * (credentials, users, mountpoint), then mount, daemonize and serve.
+ * exit() lives here and nowhere else.
+ */
+#include <errno.h>
+#include <fuse.h>
+#include <fuse_lowlevel.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "fuse_ops.h"
+#include "http.h"
+#include "log.h"
+#include "sc_api.h"
+#include "scfs_version.h"
+
+/* How long a listing is trusted; the real API's data changes slowly and
+ * its rate limits punish eager clients. */
+#define SCFS_TTL_DEFAULT 300
+
+struct scfs_opts {
+	char **users;		/* owned, n_users entries */
+	size_t n_users;
+	char *api_url;
+	char *auth_url;
+	int ttl;
+	char *cache_dir;
+	char *s3_endpoint;
+	char *s3_region;
+	int s3_path_style;
+	int debug_http;
+	int debug_api;
+	int debug_reader;
+	int show_help;
+	int show_version;
+};
+
+enum { KEY_USER, KEY_HELP, KEY_VERSION };
+
+#define SCFS_OPT(t, p, v) { t, offsetof(struct scfs_opts, p), v }
+
+static const struct fuse_opt scfs_opt_spec[] = {
+	SCFS_OPT("api_url=%s", api_url, 0),
+	SCFS_OPT("auth_url=%s", auth_url, 0),
+	SCFS_OPT("ttl=%d", ttl, 0),
+	SCFS_OPT("cache_dir=%s", cache_dir, 0),
+	SCFS_OPT("s3_endpoint=%s", s3_endpoint, 0),
+	SCFS_OPT("s3_region=%s", s3_region, 0),
+	SCFS_OPT("s3_path_style", s3_path_style, 1),
+	SCFS_OPT("debug_http", debug_http, 1),
+	SCFS_OPT("debug_api", debug_api, 1),
+	SCFS_OPT("debug_reader", debug_reader, 1),
+	FUSE_OPT_KEY("user=", KEY_USER),
+	FUSE_OPT_KEY("-h", KEY_HELP),
+	FUSE_OPT_KEY("--help", KEY_HELP),
+	FUSE_OPT_KEY("-V", KEY_VERSION),
+	FUSE_OPT_KEY("--version", KEY_VERSION),
+	/* fstab noise that means nothing to us */
+	FUSE_OPT_KEY("_netdev", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("noauto", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("user", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_KEY("nouser", FUSE_OPT_KEY_DISCARD),
+	FUSE_OPT_END
+};
+
+static void usage(const char *prog)
+{
+	printf("usage: %s [options] MOUNTPOINT\n\n"
+"scfs options (-o opt[,opt...]):\n"
+"    user=PERMALINK[:PERMALINK...]  SoundCloud users to show (repeatable)\n"
+"    api_url=URL            API base (default %s)\n"
+"    auth_url=URL           OAuth token endpoint (default %s)\n"
+"    ttl=SECONDS            how long a listing is trusted (default %d)\n"
+"    cache_dir=DIR          persistent metadata (default $XDG_CACHE_HOME/scfs)\n"
+"    s3_endpoint=URL, s3_region=R, s3_path_style   where copies go\n"
+"    debug_http, debug_api, debug_reader   per-subsystem debug logs\n"
+"\n"
+"credentials come from the environment: SOUNDCLOUD_CLIENT_ID and\n"
+"SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN [+ SOUNDCLOUD_REFRESH_TOKEN]\n\n",
+	       prog, SC_API_URL_DEFAULT, SC_AUTH_URL_DEFAULT, SCFS_TTL_DEFAULT);
+}
+
+static int add_users(struct scfs_opts *o, const char *list)
+{
+	const char *p = list;
+	char **grown;
+	size_t n;
+
+	while (*p) {
+		n = strcspn(p, ":");
+		if (n) {
+			grown = realloc(o->users, (o->n_users + 1) * sizeof(*grown));
+			if (!grown)
+				return -1;
+			o->users = grown;
+			o->users[o->n_users] = strndup(p, n);
+			if (!o->users[o->n_users])
+				return -1;
+			o->n_users++;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return 0;
+}
+
+static int scfs_opt_proc(void *data, const char *arg, int key,
+			 struct fuse_args *outargs)
+{
+	struct scfs_opts *o = data;
+
+	(void)outargs;
+	switch (key) {
+	case KEY_USER:
+		return add_users(o, arg + strlen("user=")) ? -1 : 0;
+	case KEY_HELP:
+		o->show_help = 1;
+		return 1;	/* libfuse prints its own options too */
+	case KEY_VERSION:
+		o->show_version = 1;
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+static void opts_release(struct scfs_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->n_users; i++)
+		free(o->users[i]);
+	free(o->users);
+	free(o->api_url);
+	free(o->auth_url);
+	free(o->cache_dir);
+	free(o->s3_endpoint);
+	free(o->s3_region);
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* One clear line when the mountpoint cannot be used, before any network. */
+static int check_mountpoint(const char *mnt)
+{
+	struct stat st;
+
+	if (!mnt) {
+		fprintf(stderr, "scfs: no mountpoint given (try 'scfs --help')\n");
+		return -EINVAL;
+	}
+	if (stat(mnt, &st)) {
+		fprintf(stderr, "scfs: cannot use mountpoint '%s': %s\n", mnt, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "scfs: cannot use mountpoint '%s': not a directory\n", mnt);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+struct scfs_engine {
+	struct http_client *http;
+	struct sc_api *api;
+	struct catalog *cat;
+};
+
+static void engine_stop(struct scfs_engine *e)
+{
+	catalog_free(e->cat);
+	sc_api_free(e->api);
+	http_client_free(e->http);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Everything that talks to the network before the mount.  Prints one line
+ * on failure. */
+static int engine_start(const struct scfs_opts *o, struct scfs_engine *e)
+{
+	struct http_client_conf hc = { .verbose = o->debug_http };
+	struct sc_api_conf ac = {
+		.api_url = o->api_url, .auth_url = o->auth_url,
+		.client_id = env("SOUNDCLOUD_CLIENT_ID"),
+		.client_secret = env("SOUNDCLOUD_CLIENT_SECRET"),
+		.access_token = env("SOUNDCLOUD_ACCESS_TOKEN"),
+		.refresh_token = env("SOUNDCLOUD_REFRESH_TOKEN"),
+	};
+	struct catalog_conf cc = { o->users, o->n_users };
+	char err[600];
+	int rc;
+
+	rc = http_client_new(&hc, &e->http);
+	if (!rc)
+		rc = sc_api_new(&ac, e->http, &e->api);
+	if (rc) {
+		fprintf(stderr, "scfs: cannot start: %s\n", strerror(-rc));
+		return rc;
+	}
+	rc = sc_api_authenticate(e->api, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "scfs: %s\n", err);
+		return rc;
+	}
+	rc = catalog_new(&cc, e->api, &e->cat);
+	if (rc == -ENOENT)
+		fprintf(stderr, "scfs: not mounting: a user does not exist (see above)\n");
+	else if (rc)
+		fprintf(stderr, "scfs: not mounting: cannot list the users' tracks: %s\n",
+			strerror(-rc));
+	return rc;
+}
+
+static void fuse_log_sink(enum fuse_log_level level, const char *fmt,
+			  va_list ap)
+{
+	log_vmsg((int)level, fmt, ap);
+}
+
+static unsigned debug_mask(const struct scfs_opts *o)
+{
+	return (o->debug_http ? LOG_SUB_HTTP : 0) |
+	       (o->debug_api ? LOG_SUB_API | LOG_SUB_CATALOG : 0) |
+	       (o->debug_reader ? LOG_SUB_READER : 0);
+}
+
+static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
+{
+	struct fuse_loop_config loop = { .clone_fd = cmd->clone_fd,
+					 .max_idle_threads = cmd->max_idle_threads };
+
+	if (cmd->singlethread)
+		return fuse_loop(fuse);
+	return fuse_loop_mt(fuse, &loop);
+}
+
+static int mount_and_serve(struct fuse_args *args,
+			   const struct fuse_cmdline_opts *cmd,
+			   struct scfs_fs *fs)
+{
+	const struct fuse_operations *ops = scfs_fuse_operations();
+	struct fuse *fuse;
+	int rc = 1;
+
+	if (fuse_opt_add_arg(args, "-oro,fsname=scfs,subtype=scfs"))
+		return 1;
+	fuse = fuse_new(args, ops, sizeof(*ops), fs);
+	if (!fuse)
+		return 1;
+	if (fuse_mount(fuse, cmd->mountpoint))
+		goto out_destroy;
+	if (fuse_set_signal_handlers(fuse_get_session(fuse)))
+		goto out_unmount;
+	if (fuse_daemonize(cmd->foreground))
+		goto out_signals;
+	if (!cmd->foreground)
+		log_use_syslog();
+	rc = serve(fuse, cmd) < 0 ? 1 : 0;
+out_signals:
+	fuse_remove_signal_handlers(fuse_get_session(fuse));
+out_unmount:
+	fuse_unmount(fuse);
+out_destroy:
+	fuse_destroy(fuse);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	struct scfs_opts o = { .ttl = SCFS_TTL_DEFAULT };
+	struct fuse_cmdline_opts cmd = { 0 };
+	struct scfs_engine engine = { 0 };
+	struct scfs_fs fs;
+	int rc = 1;
+
+	log_setup(LOG_WARNING, 0, "scfs");
+	fuse_set_log_func(fuse_log_sink);
+	if (fuse_opt_parse(&args, &o, scfs_opt_spec, scfs_opt_proc) ||
+	    fuse_parse_cmdline(&args, &cmd)) {
+		rc = 2;
+		goto out_opts;
+	}
+	if (o.show_version || cmd.show_version) {
+		printf("scfs %s\nFUSE library version %s\n", PACKAGE_VERSION,
+		       fuse_pkgversion());
+		rc = 0;
+		goto out_opts;
+	}
+	if (o.show_help || cmd.show_help) {
+		usage(argv[0]);
+		fuse_cmdline_help();
+		fuse_lib_help(&args);
+		rc = 0;
+		goto out_opts;
+	}
+	log_setup(cmd.debug ? LOG_DEBUG : cmd.foreground ? LOG_INFO : LOG_WARNING,
+		  debug_mask(&o), "scfs");
+	if (check_mountpoint(cmd.mountpoint))
+		goto out_opts;
+	if (!o.n_users) {
+		fprintf(stderr, "scfs: no user to show: add -o user=PERMALINK\n");
+		goto out_opts;
+	}
+	if (o.ttl < 0) {
+		fprintf(stderr, "scfs: invalid ttl=%d: must be 0 or more seconds\n", o.ttl);
+		goto out_opts;
+	}
+	if (engine_start(&o, &engine))
+		goto out_engine;
+	fs = (struct scfs_fs){ engine.cat, getuid(), getgid(), o.ttl };
+	rc = mount_and_serve(&args, &cmd, &fs);
+out_engine:
+	engine_stop(&engine);
+out_opts:
+	free(cmd.mountpoint);
+	fuse_opt_free_args(&args);
+	opts_release(&o);
+	return rc;
+}

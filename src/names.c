@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * names: the naming rules of INTERFACE.md.  No I/O, no allocation.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "names.h"
+
+#define NAMES_EXT_MAX 16
+
+struct media_type {
+	const char *ext;
+	const char *type;
+};
+
+/* First match wins in both directions, so each ext's canonical type comes
+ * first. */
+static const struct media_type media_types[] = {
+	{ "wav", "audio/wav" }, { "wav", "audio/x-wav" }, { "wav", "audio/wave" },
+	{ "mp3", "audio/mpeg" }, { "mp3", "audio/mp3" },
+	{ "flac", "audio/flac" }, { "flac", "audio/x-flac" },
+	{ "aiff", "audio/aiff" }, { "aiff", "audio/x-aiff" }, { "aif", "audio/aiff" },
+	{ "m4a", "audio/mp4" }, { "m4a", "audio/x-m4a" }, { "mp4", "video/mp4" },
+	{ "ogg", "audio/ogg" }, { "opus", "audio/opus" }, { "aac", "audio/aac" },
+	{ "wma", "audio/x-ms-wma" }, { "alac", "audio/alac" },
+	{ NULL, NULL },
+};
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls and line/paragraph separators count as control. */
+	if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
+		return (size_t)-1;
+	return n;
+}
+
+/* Append one character (n bytes) to out unless it would pass max; a space
+ * is only added between words. */
+static size_t put_char(char *out, size_t len, size_t max, const char *c,
+		       size_t n)
+{
+	if (*c == ' ' && (len == 0 || out[len - 1] == ' '))
+		return len;
+	if (len + n > max)
+		return len;
+	memcpy(out + len, c, n);
+	return len + n;
+}
+
+/* The safe title, at most max bytes, cut between characters. */
+static size_t clean_title(const char *title, char *out, size_t max)
+{
+	const unsigned char *s = (const unsigned char *)(title ? title : "");
+	size_t len = 0, n;
+
+	while (*s) {
+		n = utf8_len(s);
+		if (n == 0) {
+			len = put_char(out, len, max, "\xef\xbf\xbd", 3);
+			s++;
+		} else if (n == (size_t)-1 || (n == 1 && (iscntrl(*s) || isspace(*s)))) {
+			len = put_char(out, len, max, " ", 1);
+			s += n == (size_t)-1 ? (s[0] == 0xc2 ? 2 : 3) : 1;
+		} else if (*s == '/') {
+			len = put_char(out, len, max, "_", 1);
+			s++;
+		} else if (*s == '.' && len == 0) {
+			s++;	/* no hidden files */
+		} else {
+			if (len + n > max)
+				break;
+			len = put_char(out, len, max, (const char *)s, n);
+			s += n;
+		}
+	}
+	while (len && out[len - 1] == ' ')
+		len--;
+	out[len] = '\0';
+	return len;
+}
+
+void names_track_name(const char *title, int64_t id, const char *ext,
+		      char out[NAMES_MAX + 1])
+{
+	char suffix[64], clean[NAMES_MAX + 1];
+	size_t room;
+
+	snprintf(suffix, sizeof(suffix), " [%lld].%.*s", (long long)id,
+		 NAMES_EXT_MAX, ext && *ext ? ext : "bin");
+	room = NAMES_MAX - strlen(suffix);
+	if (!clean_title(title, clean, room))
+		snprintf(clean, sizeof(clean), "untitled");
+	snprintf(out, NAMES_MAX + 1, "%s%s", clean, suffix);
+}
+
+/* filename="x.wav" or filename=x.wav; returns the extension or NULL. */
+static int disposition_ext(const char *disp, char out[NAMES_EXT_MAX])
+{
+	const char *f = disp ? strcasestr(disp, "filename=") : NULL;
+	const char *dot, *end;
+	size_t i, n;
+
+	if (!f)
+		return 0;
+	f += 9;
+	if (*f == '"')
+		f++;
+	end = f + strcspn(f, "\";");
+	dot = memrchr(f, '.', (size_t)(end - f));
+	if (!dot || end - dot < 2 || end - dot > NAMES_EXT_MAX - 1)
+		return 0;
+	n = (size_t)(end - dot - 1);
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)dot[1 + i]))
+			return 0;
+		out[i] = (char)tolower((unsigned char)dot[1 + i]);
+	}
+	out[n] = '\0';
+	return 1;
+}
+
+void names_ext_for(const char *content_type, const char *disposition,
+		   char out[16])
+{
+	const struct media_type *m;
+	size_t n;
+
+	if (disposition_ext(disposition, out))
+		return;
+	n = content_type ? strcspn(content_type, "; ") : 0;
+	for (m = media_types; n && m->ext; m++) {
+		if (strlen(m->type) == n && !strncasecmp(m->type, content_type, n)) {
+			snprintf(out, 16, "%s", m->ext);
+			return;
+		}
+	}
+	snprintf(out, 16, "bin");
+}
+
+const char *names_type_for(const char *file_name)
+{
+	const char *dot = file_name ? strrchr(file_name, '.') : NULL;
+	const struct media_type *m;
+
+	for (m = media_types; dot && m->ext; m++)
+		if (!strcasecmp(m->ext, dot + 1))
+			return m->type;
+	return "application/octet-stream";
+}

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * s3: request building (addressing, SigV4 headers, retries) and the
+ * multipart calls.  Owns no threads; the uploader decides concurrency.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "log.h"
+#include "s3.h"
+#include "s3_xml.h"
+#include "sigv4.h"
+
+/* S3 asks clients to retry 5xx and SlowDown with backoff; six attempts
+ * spread over about half a minute ride out a restart of a gateway. */
+#define S3_MAX_ATTEMPTS 6
+#define S3_BACKOFF_BASE_MS 250
+#define S3_BACKOFF_CAP_MS 8000
+#define S3_MAX_XML (1u << 20)
+#define S3_MAX_META 8
+#define S3_META_NAME_MAX 128
+/* Host, date, payload hash, token, Content-MD5, type and metadata. */
+#define S3_MAX_HEADERS (6 + S3_MAX_META)
+
+struct s3_client {
+	const struct aws_config *aws;
+	struct http_client *http;
+	char *scheme;		/* "http" or "https" */
+	char *host;		/* host[:port] of the endpoint */
+	char *base_path;	/* path part of the endpoint, "" or "/x" */
+};
+
+struct s3_call {
+	const char *method;
+	const char *bucket;
+	const char *key;	/* NULL for a bucket-level call */
+	const char *query;	/* already encoded, without '?'; NULL: none */
+	const struct sigv4_header *extra;	/* signed and sent */
+	size_t n_extra;
+	const void *body;
+	size_t body_len;
+	const char *payload_hash;	/* NULL: computed from body */
+};
+
+int s3_client_new(const struct aws_config *aws, struct http_client *http,
+		  struct s3_client **out)
+{
+	struct s3_client *s3 = calloc(1, sizeof(*s3));
+	const char *ep = aws->endpoint_url, *host, *path;
+
+	if (!s3)
+		return -ENOMEM;
+	s3->aws = aws;
+	s3->http = http;
+	host = strstr(ep, "://") + 3;
+	path = strchr(host, '/');
+	s3->scheme = strndup(ep, (size_t)(host - 3 - ep));
+	s3->host = path ? strndup(host, (size_t)(path - host)) : strdup(host);
+	s3->base_path = strdup(path ? path : "");
+	if (!s3->scheme || !s3->host || !s3->base_path) {
+		s3_client_free(s3);
+		return -ENOMEM;
+	}
+	*out = s3;
+	return 0;
+}
+
+void s3_client_free(struct s3_client *s3)
+{
+	if (!s3)
+		return;
+	free(s3->scheme);
+	free(s3->host);
+	free(s3->base_path);
+	free(s3);
+}
+
+/* Path and Host of a call, by addressing style. */
+static int s3_target(const struct s3_client *s3, const struct s3_call *c,
+		     struct buf *path, struct buf *host)
+{
+	int rc = buf_appends(path, s3->base_path);
+
+	if (!rc && s3->aws->path_style) {
+		rc = buf_appends(host, s3->host);
+		if (!rc)
+			rc = buf_appendf(path, "/%s", c->bucket);
+	} else if (!rc) {
+		rc = buf_appendf(host, "%s.%s", c->bucket, s3->host);
+	}
+	if (!rc && (c->key || !path->len))
+		rc = buf_appends(path, "/");
+	if (!rc && c->key)
+		rc = sigv4_uri_encode(c->key, strlen(c->key), 1, path);
+	return rc;
+}
+
+static int s3_sign(const struct s3_client *s3, const struct s3_call *c,
+		   const char *path, const char *host, const char *hash,
+		   struct buf *auth, const char **wire, size_t *n_wire,
+		   char amz_date[17])
+{
+	struct sigv4_header h[S3_MAX_HEADERS];
+	struct sigv4_credentials cred = {
+		s3->aws->access_key_id, s3->aws->secret_access_key,
+		s3->aws->session_token };
+	struct sigv4_params p = { s3->aws->region, "s3", time(NULL), 0, 0 };
+	struct sigv4_request r = { c->method, path, c->query, h, 0, hash };
+	struct sigv4_signature sig;
+	size_t i, n = 0;
+	int rc;
+
+	sigv4_amz_date(p.now, amz_date);
+	h[n++] = (struct sigv4_header){ "Host", host };
+	h[n++] = (struct sigv4_header){ "x-amz-date", amz_date };
+	h[n++] = (struct sigv4_header){ "x-amz-content-sha256", hash };
+	if (cred.session_token)
+		h[n++] = (struct sigv4_header){ "x-amz-security-token",
+						cred.session_token };
+	for (i = 0; i < c->n_extra && n < S3_MAX_HEADERS; i++)
+		h[n++] = c->extra[i];
+	r.n_headers = n;
+	rc = sigv4_sign(&r, &cred, &p, &sig);
+	if (rc)
+		return rc;
+	/* One buffer holds every "Name: value" line, NUL-separated. */
+	for (i = 0; !rc && i < n; i++)
+		rc = buf_appendf(auth, "%s: %s%c", h[i].name, h[i].value, 0);
+	if (!rc)
+		rc = buf_appendf(auth, "Authorization: %s%c", sig.authorization, 0);
+	sigv4_signature_release(&sig);
+	if (rc)
+		return rc;
+	for (i = 0, *n_wire = 0; i < auth->len; i += strlen(auth->data + i) + 1)
+		wire[(*n_wire)++] = auth->data + i;
+	wire[*n_wire] = NULL;
+	return 0;
+}
+
+static void s3_parse_error(const struct http_response *resp,
+			   struct s3_error *err)
+{
+	err->status = resp->status;
+	err->code[0] = err->message[0] = '\0';
+	if (resp->body.len) {
+		s3_xml_find(resp->body.data, resp->body.len, "Error/Code",
+			    err->code, sizeof(err->code));
+		s3_xml_find(resp->body.data, resp->body.len, "Error/Message",
+			    err->message, sizeof(err->message));
+	}
+	if (!err->code[0])
+		snprintf(err->code, sizeof(err->code), "%s",
+			 resp->status == 404 ? "NotFound" :
+			 resp->status == 403 ? "AccessDenied" :
+			 resp->status == 400 ? "BadRequest" : "HTTPError");
+}
+
+static int s3_code_retryable(const char *code)
+{
+	static const char *const codes[] = { "SlowDown", "InternalError",
+		"RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable",
+		NULL };
+	const char *const *c;
+
+	for (c = codes; *c; c++)
+		if (!strcmp(code, *c))
+			return 1;
+	return 0;
+}
+
+static int s3_status_errno(long status)
+{
+	int rc = http_status_to_errno(status);
+
+	return rc == -EINVAL || rc == -ERANGE || rc == -EAGAIN ? -EIO : rc;
+}
+
+/* One attempt.  Returns 0, a transport errno, or -EIO/-EACCES/... with err
+ * filled; *retry says whether another attempt may help. */
+static int s3_attempt(struct s3_client *s3, const struct s3_call *c,
+		      const char *url, const char *path, const char *host,
+		      const char *hash, struct http_response *resp,
+		      struct s3_error *err, int *retry)
+{
+	const char *wire[S3_MAX_HEADERS + 2];
+	struct http_request req;
+	struct buf lines;
+	char amz_date[17];
+	size_t n_wire;
+	int rc;
+
+	buf_init(&lines, 64 << 10);
+	rc = s3_sign(s3, c, path, host, hash, &lines, wire, &n_wire, amz_date);
+	if (rc)
+		return rc;
+	http_request_init(&req, c->method, url);
+	req.headers = wire;
+	req.body = c->body;
+	req.body_len = c->body_len;
+	req.max_body = S3_MAX_XML;
+	rc = http_perform(s3->http, &req, resp);
+	buf_release(&lines);
+	if (rc) {
+		*retry = http_is_retryable(rc, 0);
+		err->status = 0;
+		snprintf(err->code, sizeof(err->code), "%s", "");
+		snprintf(err->message, sizeof(err->message), "%s", strerror(-rc));
+		return rc;
+	}
+	if (resp->status >= 200 && resp->status < 300)
+		return 0;
+	s3_parse_error(resp, err);
+	*retry = http_is_retryable(0, resp->status) || s3_code_retryable(err->code);
+	return s3_status_errno(resp->status);
+}
+
+static int s3_call(struct s3_client *s3, const struct s3_call *c,
+		   struct http_response *resp, struct s3_error *err)
+{
+	struct buf path, host, url;
+	char hash[65], where[300];
+	unsigned attempt, seed = (unsigned)time(NULL) ^ (unsigned)(size_t)c;
+	int rc, retry;
+
+	buf_init(&path, 8192);
+	buf_init(&host, 1024);
+	buf_init(&url, 16384);
+	rc = s3_target(s3, c, &path, &host);
+	if (!rc)
+		rc = buf_appendf(&url, "%s://%s%s%s%s", s3->scheme, buf_str(&host),
+				 buf_str(&path), c->query ? "?" : "",
+				 c->query ? c->query : "");
+	if (!rc && !c->payload_hash)
+		hash_sha256_hex(c->body ? c->body : "", c->body_len, hash);
+	for (attempt = 0; !rc; attempt++) {
+		retry = 0;
+		rc = s3_attempt(s3, c, buf_str(&url), buf_str(&path), buf_str(&host),
+				c->payload_hash ? c->payload_hash : hash, resp,
+				err, &retry);
+		if (!rc || !retry || attempt + 1 >= S3_MAX_ATTEMPTS)
+			break;
+		snprintf(where, sizeof(where), "%s s3://%s/%s", c->method,
+			 c->bucket, c->key ? c->key : "");
+		log_info("retrying %s after %s%s(attempt %u)", where,
+			 err->code[0] ? err->code : err->message,
+			 err->code[0] ? " " : " ", attempt + 1);
+		http_response_release(resp);
+		rc = http_sleep_ms(s3->http, http_backoff_ms(attempt,
+				   S3_BACKOFF_BASE_MS, S3_BACKOFF_CAP_MS, &seed));
+	}
+	buf_release(&path);
+	buf_release(&host);
+	buf_release(&url);
+	return rc;
+}
+
+/* Run a call whose answer is not needed beyond its headers. */
+static int s3_call_simple(struct s3_client *s3, const struct s3_call *c,
+			  char **etag, struct s3_error *err)
+{
+	struct http_response resp;
+	int rc = s3_call(s3, c, &resp, err);
+
+	if (!rc && etag) {
+		*etag = resp.etag ? strdup(resp.etag) : NULL;
+		if (!*etag)
+			rc = resp.etag ? -ENOMEM : -EIO;
+		if (rc == -EIO)
+			snprintf(err->message, sizeof(err->message),
+				 "no ETag in the answer");
+	}
+	http_response_release(&resp);
+	return rc;
+}
+
+int s3_check_bucket(struct s3_client *s3, const char *bucket,
+		    struct s3_error *err)
+{
+	struct s3_call c = { .method = "GET", .bucket = bucket,
+			     .query = "list-type=2&max-keys=0" };
+
+	return s3_call_simple(s3, &c, NULL, err);
+}
+
+/* Room for the x-amz-meta-NAME header names of one request. */
+struct s3_meta_names {
+	char name[S3_MAX_META][S3_META_NAME_MAX];
+};
+
+/* Content-Type and x-amz-meta-* as signed headers; returns how many. */
+static size_t meta_headers(const struct s3_meta *meta, struct sigv4_header *h,
+			   struct s3_meta_names *names)
+{
+	size_t i, n = 0;
+
+	if (!meta)
+		return 0;
+	if (meta->content_type)
+		h[n++] = (struct sigv4_header){ "Content-Type", meta->content_type };
+	for (i = 0; i < meta->n && i < S3_MAX_META; i++) {
+		snprintf(names->name[i], sizeof(names->name[i]), "x-amz-meta-%s",
+			 meta->names[i]);
+		h[n++] = (struct sigv4_header){ names->name[i], meta->values[i] };
+	}
+	return n;
+}
+
+int s3_put_object(struct s3_client *s3, const char *bucket, const char *key,
+		  const void *data, size_t len, const struct s3_meta *meta,
+		  char **etag, struct s3_error *err)
+{
+	struct sigv4_header h[S3_MAX_META + 2];
+	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
+			     .body = data, .body_len = len, .extra = h };
+	struct s3_meta_names names;
+	unsigned char md5[16];
+	char md5_b64[32];
+
+	c.n_extra = meta_headers(meta, h, &names);
+	hash_md5(data ? data : "", len, md5);
+	hash_base64(md5, sizeof(md5), md5_b64);
+	h[c.n_extra++] = (struct sigv4_header){ "Content-MD5", md5_b64 };
+	return s3_call_simple(s3, &c, etag, err);
+}
+
+int s3_head_object(struct s3_client *s3, const char *bucket, const char *key,
+		   int64_t *size, char **etag, struct s3_error *err)
+{
+	struct s3_call c = { .method = "HEAD", .bucket = bucket, .key = key };
+	struct http_response resp;
+	int rc = s3_call(s3, &c, &resp, err);
+
+	if (!rc) {
+		*size = resp.content_length;
+		*etag = resp.etag ? strdup(resp.etag) : strdup("");
+		if (!*etag)
+			rc = -ENOMEM;
+	}
+	http_response_release(&resp);
+	return rc;
+}
+
+int s3_delete_object(struct s3_client *s3, const char *bucket,
+		     const char *key, struct s3_error *err)
+{
+	struct s3_call c = { .method = "DELETE", .bucket = bucket, .key = key };
+
+	return s3_call_simple(s3, &c, NULL, err);
+}
+
+int s3_multipart_create(struct s3_client *s3, const char *bucket,
+			const char *key, const struct s3_meta *meta,
+			char **upload_id, struct s3_error *err)
+{
+	struct sigv4_header h[S3_MAX_META + 1];
+	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
+			     .query = "uploads", .extra = h };
+	struct s3_meta_names names;
+	struct http_response resp;
+	char id[1024];
+	int rc;
+
+	c.n_extra = meta_headers(meta, h, &names);
+	rc = s3_call(s3, &c, &resp, err);
+	if (!rc && s3_xml_find(resp.body.data, resp.body.len,
+			       "InitiateMultipartUploadResult/UploadId", id,
+			       sizeof(id))) {
+		snprintf(err->message, sizeof(err->message), "no UploadId in the answer");
+		rc = -EIO;
+	}
+	if (!rc && !(*upload_id = strdup(id)))
+		rc = -ENOMEM;
+	http_response_release(&resp);
+	return rc;
+}
+
+static int upload_query(const char *upload_id, unsigned part, struct buf *q)
+{
+	int rc = 0;
+
+	if (part)
+		rc = buf_appendf(q, "partNumber=%u&", part);
+	if (!rc)
+		rc = buf_appends(q, "uploadId=");
+	if (!rc)
+		rc = sigv4_uri_encode(upload_id, strlen(upload_id), 0, q);
+	return rc;
+}
+
+int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
+			     const char *key, const char *upload_id,
+			     unsigned part_number, const void *data, size_t len,
+			     const unsigned char md5[16], char **etag,
+			     struct s3_error *err)
+{
+	char md5_b64[32];
+	struct sigv4_header h[1] = { { "Content-MD5", md5_b64 } };
+	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
+			     .extra = h, .n_extra = 1, .body = data,
+			     .body_len = len };
+	struct buf q;
+	int rc;
+
+	buf_init(&q, 2048);
+	hash_base64(md5, 16, md5_b64);
+	rc = upload_query(upload_id, part_number, &q);
+	c.query = buf_str(&q);
+	if (!rc)
+		rc = s3_call_simple(s3, &c, etag, err);
+	buf_release(&q);
+	return rc;
+}
+
+static int complete_body(unsigned n, char *const *etags, struct buf *b)
+{
+	unsigned i;
+	int rc = buf_appends(b, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+
+	for (i = 0; !rc && i < n; i++)
+		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
+				 i + 1, etags[i]);
+	if (!rc)
+		rc = buf_appends(b, "</CompleteMultipartUpload>");
+	return rc;
+}
+
+/* S3 may answer 200 and then report failure in the body. */
+static int complete_check(const struct http_response *resp,
+			  struct s3_error *err)
+{
+	char root[64];
+
+	if (s3_xml_root(resp->body.data, resp->body.len, root, sizeof(root)))
+		return 0;	/* an empty 200 is a success */
+	if (strcmp(root, "Error"))
+		return 0;
+	s3_parse_error(resp, err);
+	return -EIO;
+}
+
+int s3_multipart_complete(struct s3_client *s3, const char *bucket,
+			  const char *key, const char *upload_id,
+			  unsigned n_parts, char *const *etags,
+			  struct s3_error *err)
+{
+	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key };
+	struct http_response resp;
+	struct buf q, body;
+	int rc;
+
+	buf_init(&q, 2048);
+	buf_init(&body, (size_t)n_parts * 128 + 256);
+	rc = upload_query(upload_id, 0, &q);
+	if (!rc)
+		rc = complete_body(n_parts, etags, &body);
+	c.query = buf_str(&q);
+	c.body = body.data;
+	c.body_len = body.len;
+	if (!rc) {
+		rc = s3_call(s3, &c, &resp, err);
+		if (!rc)
+			rc = complete_check(&resp, err);
+		http_response_release(&resp);
+	}
+	buf_release(&q);
+	buf_release(&body);
+	return rc;
+}
+
+int s3_multipart_abort(struct s3_client *s3, const char *bucket,
+		       const char *key, const char *upload_id,
+		       struct s3_error *err)
+{
+	struct s3_call c = { .method = "DELETE", .bucket = bucket, .key = key };
+	struct buf q;
+	int rc;
+
+	buf_init(&q, 2048);
+	rc = upload_query(upload_id, 0, &q);
+	c.query = buf_str(&q);
+	if (!rc)
+		rc = s3_call_simple(s3, &c, NULL, err);
+	buf_release(&q);
+	return rc;
+}
+
+const char *s3_error_text(const struct s3_error *err, int rc, char *out,
+			  size_t size)
+{
+	if (err->code[0])
+		snprintf(out, size, "%s (HTTP %ld)%s%s", err->code, err->status,
+			 err->message[0] ? ": " : "", err->message);
+	else
+		snprintf(out, size, "%s", err->message[0] ? err->message :
+			 strerror(-rc));
+	return out;
+}

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sink_s3: the sink interface over S3's PutObject and multipart calls.
+ * Owns the upload id and the part ETags; never leaves an upload behind once
+ * abort has been called.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "s3.h"
+#include "sink.h"
+
+struct sink_s3 {
+	struct sink base;
+	struct s3_client *s3;
+	const struct s3_meta *meta;
+	char *bucket;
+	char *key;
+	char *upload_id;	/* set by begin, cleared by complete/abort */
+	pthread_mutex_t lock;
+	char **etags;		/* protected by lock; index part - 1 */
+	unsigned n_etags;	/* protected by lock */
+	char error[512];	/* protected by lock */
+};
+
+static void record_error(struct sink_s3 *s, const char *what,
+			 const struct s3_error *err, int rc)
+{
+	char text[400];
+
+	pthread_mutex_lock(&s->lock);
+	snprintf(s->error, sizeof(s->error), "%s 's3://%s/%s' failed: %s", what,
+		 s->bucket, s->key, s3_error_text(err, rc, text, sizeof(text)));
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int s3_put_whole(struct sink *sk, const void *data, size_t len,
+			const unsigned char md5[16])
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	char *etag = NULL;
+	int rc;
+
+	(void)md5;
+	rc = s3_put_object(s->s3, s->bucket, s->key, data, len, s->meta, &etag,
+			   &err);
+	if (rc)
+		record_error(s, "PutObject", &err, rc);
+	free(etag);
+	return rc;
+}
+
+static int s3_begin(struct sink *sk)
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	int rc;
+
+	rc = s3_multipart_create(s->s3, s->bucket, s->key, s->meta,
+				 &s->upload_id, &err);
+	if (rc)
+		record_error(s, "CreateMultipartUpload", &err, rc);
+	return rc;
+}
+
+static int store_etag(struct sink_s3 *s, unsigned part, char *etag)
+{
+	char **grown;
+	unsigned n;
+
+	pthread_mutex_lock(&s->lock);
+	if (part > s->n_etags) {
+		n = s->n_etags ? s->n_etags : 64;
+		while (n < part)
+			n *= 2;
+		grown = realloc(s->etags, n * sizeof(*grown));
+		if (!grown) {
+			pthread_mutex_unlock(&s->lock);
+			free(etag);
+			return -ENOMEM;
+		}
+		memset(grown + s->n_etags, 0, (n - s->n_etags) * sizeof(*grown));
+		s->etags = grown;
+		s->n_etags = n;
+	}
+	free(s->etags[part - 1]);
+	s->etags[part - 1] = etag;
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+static int s3_put_part(struct sink *sk, unsigned part, const void *data,
+		       size_t len, const unsigned char md5[16])
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	char *etag = NULL, what[64];
+	int rc;
+
+	rc = s3_multipart_upload_part(s->s3, s->bucket, s->key, s->upload_id,
+				      part, data, len, md5, &etag, &err);
+	if (rc) {
+		snprintf(what, sizeof(what), "UploadPart %u of", part);
+		record_error(s, what, &err, rc);
+		return rc;
+	}
+	return store_etag(s, part, etag);
+}
+
+static int s3_complete(struct sink *sk, unsigned n_parts)
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	unsigned i;
+	int rc;
+
+	for (i = 0; i < n_parts; i++)
+		if (i >= s->n_etags || !s->etags[i])
+			return -EIO;
+	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id,
+				   n_parts, s->etags, &err);
+	if (rc) {
+		record_error(s, "CompleteMultipartUpload", &err, rc);
+		return rc;
+	}
+	free(s->upload_id);
+	s->upload_id = NULL;
+	return 0;
+}
+
+static int s3_abort(struct sink *sk)
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	char text[400];
+	int rc;
+
+	if (!s->upload_id)
+		return 0;
+	rc = s3_multipart_abort(s->s3, s->bucket, s->key, s->upload_id, &err);
+	if (rc)
+		log_err("cannot abort the multipart upload of 's3://%s/%s': %s",
+			s->bucket, s->key, s3_error_text(&err, rc, text, sizeof(text)));
+	else {
+		free(s->upload_id);
+		s->upload_id = NULL;
+	}
+	return rc;
+}
+
+static int s3_stat(struct sink *sk, int64_t *size, char **etag)
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	int rc;
+
+	rc = s3_head_object(s->s3, s->bucket, s->key, size, etag, &err);
+	if (rc)
+		record_error(s, "HeadObject", &err, rc);
+	return rc;
+}
+
+static int s3_remove(struct sink *sk)
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	struct s3_error err;
+	char text[400];
+	int rc;
+
+	rc = s3_delete_object(s->s3, s->bucket, s->key, &err);
+	if (rc)
+		log_err("cannot delete 's3://%s/%s': %s", s->bucket, s->key,
+			s3_error_text(&err, rc, text, sizeof(text)));
+	return rc;
+}
+
+static const char *s3_last_error(struct sink *sk)
+{
+	return ((struct sink_s3 *)sk)->error;
+}
+
+static void s3_free(struct sink *sk)
+{
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	unsigned i;
+
+	for (i = 0; i < s->n_etags; i++)
+		free(s->etags[i]);
+	free(s->etags);
+	free(s->upload_id);
+	free(s->bucket);
+	free(s->key);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static const struct sink_ops sink_s3_ops = {
+	.put_whole = s3_put_whole,
+	.begin = s3_begin,
+	.put_part = s3_put_part,
+	.complete = s3_complete,
+	.abort = s3_abort,
+	.stat = s3_stat,
+	.remove = s3_remove,
+	.last_error = s3_last_error,
+	.free = s3_free,
+};
+
+int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
+		const struct s3_meta *meta, struct sink **out)
+{
+	struct sink_s3 *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->base.ops = &sink_s3_ops;
+	s->s3 = s3;
+	s->meta = meta;
+	s->bucket = strdup(bucket);
+	s->key = strdup(key);
+	pthread_mutex_init(&s->lock, NULL);
+	if (!s->bucket || !s->key) {
+		s3_free(&s->base);
+		return -ENOMEM;
+	}
+	*out = &s->base;
+	return 0;
+}

@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * uploader: the part pipeline.  Owns the part buffers and the worker
+ * threads; knows S3 only through the sink.  The reading thread never waits
+ * on the network except for a free buffer, so reading and sending overlap.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hash.h"
+#include "log.h"
+#include "uploader.h"
+
+#define UPLOAD_MAX_CONCURRENCY 64
+/* How often a waiting thread looks at the cancel flag. */
+#define UPLOAD_POLL_MS 100
+
+struct slot {
+	char *data;
+	size_t cap;
+	size_t len;
+	unsigned part;
+	struct slot *next;
+};
+
+struct pipeline {
+	const struct upload_conf *conf;
+	struct sink *sink;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct slot *free_slots;	/* protected by lock */
+	struct slot *queue;		/* protected by lock; FIFO */
+	struct slot *queue_tail;	/* protected by lock */
+	unsigned n_slots;		/* protected by lock */
+	unsigned max_slots;
+	int closing;			/* protected by lock */
+	int failed;			/* protected by lock; first error */
+	char error[1024];		/* protected by lock */
+	unsigned char (*md5s)[16];	/* protected by lock; index part - 1 */
+	unsigned md5_cap;		/* protected by lock */
+	int64_t sent;			/* protected by lock */
+	int64_t total;
+};
+
+size_t upload_part_size(int64_t total, unsigned part, size_t base)
+{
+	unsigned long long ps = base ? base : UPLOAD_PART_SIZE_DEFAULT;
+	unsigned long long need;
+	unsigned shift;
+
+	if (total >= 0) {
+		need = ((unsigned long long)total + UPLOAD_MAX_PARTS - 1) /
+		       UPLOAD_MAX_PARTS;
+		need = (need + (1u << 20) - 1) & ~((1ull << 20) - 1);
+		if (need > ps)
+			ps = need;
+	} else {
+		shift = (part ? part - 1 : 0) / UPLOAD_GROWTH_EVERY;
+		while (shift-- && ps < UPLOAD_PART_SIZE_MAX)
+			ps *= 2;
+	}
+	return ps > UPLOAD_PART_SIZE_MAX ? UPLOAD_PART_SIZE_MAX : (size_t)ps;
+}
+
+void upload_multipart_etag(const unsigned char (*md5s)[16], unsigned n,
+			   char out[48])
+{
+	unsigned char md[16];
+
+	hash_md5(md5s, (size_t)n * 16, md);
+	hash_hex(md, sizeof(md), out);
+	snprintf(out + 32, 16, "-%u", n);
+}
+
+static void timed_wait(struct pipeline *p)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += UPLOAD_POLL_MS * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&p->cond, &p->lock, &ts);
+}
+
+static int cancelled(const struct pipeline *p)
+{
+	return p->conf->cancel && *p->conf->cancel;
+}
+
+/* Record the first failure; later ones add nothing.  Called locked. */
+static void fail_locked(struct pipeline *p, int rc, const char *why)
+{
+	if (p->failed)
+		return;
+	p->failed = rc;
+	snprintf(p->error, sizeof(p->error), "%s", why);
+	pthread_cond_broadcast(&p->cond);
+}
+
+static int store_md5_locked(struct pipeline *p, unsigned part,
+			    const unsigned char md5[16])
+{
+	unsigned char (*grown)[16];
+	unsigned n;
+
+	if (part > p->md5_cap) {
+		n = p->md5_cap ? p->md5_cap * 2 : 256;
+		while (n < part)
+			n *= 2;
+		grown = realloc(p->md5s, (size_t)n * 16);
+		if (!grown)
+			return -ENOMEM;
+		p->md5s = grown;
+		p->md5_cap = n;
+	}
+	memcpy(p->md5s[part - 1], md5, 16);
+	return 0;
+}
+
+static struct slot *take_queued(struct pipeline *p)
+{
+	struct slot *s;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->queue && !p->closing)
+		timed_wait(p);
+	s = p->queue;
+	if (s) {
+		p->queue = s->next;
+		if (!p->queue)
+			p->queue_tail = NULL;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return s;
+}
+
+static void finish_part(struct pipeline *p, struct slot *s, int rc,
+			const unsigned char md5[16])
+{
+	pthread_mutex_lock(&p->lock);
+	if (!rc)
+		rc = store_md5_locked(p, s->part, md5);
+	if (rc)
+		fail_locked(p, rc, p->sink->ops->last_error(p->sink));
+	else
+		p->sent += (int64_t)s->len;
+	s->next = p->free_slots;
+	p->free_slots = s;
+	if (!rc && p->conf->progress)
+		p->conf->progress(p->conf->progress_arg, p->sent, p->total);
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *worker_main(void *arg)
+{
+	struct pipeline *p = arg;
+	unsigned char md5[16];
+	struct slot *s;
+	int rc, skip;
+
+	while ((s = take_queued(p))) {
+		pthread_mutex_lock(&p->lock);
+		skip = p->failed || cancelled(p);
+		pthread_mutex_unlock(&p->lock);
+		rc = skip ? -ECANCELED : 0;
+		if (!rc) {
+			hash_md5(s->data, s->len, md5);
+			rc = p->sink->ops->put_part(p->sink, s->part, s->data,
+						    s->len, md5);
+		}
+		finish_part(p, s, skip ? 0 : rc, md5);
+	}
+	return NULL;
+}
+
+/* A free buffer of at least want bytes, or NULL after a failure. */
+static struct slot *take_free(struct pipeline *p, size_t want)
+{
+	struct slot *s = NULL;
+	char *grown;
+
+	pthread_mutex_lock(&p->lock);
+	while (!p->failed && !cancelled(p) && !p->free_slots &&
+	       p->n_slots >= p->max_slots)
+		timed_wait(p);
+	if (!p->failed && cancelled(p))
+		fail_locked(p, -ECANCELED, "interrupted");
+	if (!p->failed) {
+		s = p->free_slots;
+		if (s)
+			p->free_slots = s->next;
+		else if ((s = calloc(1, sizeof(*s))))
+			p->n_slots++;
+		else
+			fail_locked(p, -ENOMEM, "out of memory");
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (s && s->cap < want) {
+		grown = realloc(s->data, want);
+		if (!grown) {
+			pthread_mutex_lock(&p->lock);
+			fail_locked(p, -ENOMEM, "out of memory for a part buffer");
+			s->next = p->free_slots;
+			p->free_slots = s;
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		s->data = grown;
+		s->cap = want;
+	}
+	return s;
+}
+
+static void give_back(struct pipeline *p, struct slot *s)
+{
+	pthread_mutex_lock(&p->lock);
+	s->next = p->free_slots;
+	p->free_slots = s;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void enqueue(struct pipeline *p, struct slot *s)
+{
+	pthread_mutex_lock(&p->lock);
+	s->next = NULL;
+	if (p->queue_tail)
+		p->queue_tail->next = s;
+	else
+		p->queue = s;
+	p->queue_tail = s;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Read the next part into a free slot.  Returns the slot (len 0 at the
+ * end) or NULL after a failure. */
+static struct slot *read_part(struct pipeline *p, struct source *src,
+			      unsigned part, int64_t off)
+{
+	size_t want = upload_part_size(src->size, part, p->conf->part_size);
+	struct slot *s = take_free(p, want);
+	char why[300];
+	ssize_t n;
+
+	if (!s)
+		return NULL;
+	n = source_read_full(src, s->data, want, off);
+	if (n < 0) {
+		snprintf(why, sizeof(why), "cannot read '%s' at offset %lld: %s",
+			 src->name, (long long)off, strerror((int)-n));
+		pthread_mutex_lock(&p->lock);
+		fail_locked(p, (int)n, why);
+		pthread_mutex_unlock(&p->lock);
+		give_back(p, s);
+		return NULL;
+	}
+	s->len = (size_t)n;
+	s->part = part;
+	return s;
+}
+
+static int fail_now(struct pipeline *p, int rc, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	fail_locked(p, rc, why);
+	rc = p->failed;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+static int put_single(struct pipeline *p, struct slot *s)
+{
+	unsigned char md5[16];
+	int rc;
+
+	hash_md5(s->data, s->len, md5);
+	rc = p->sink->ops->put_whole(p->sink, s->data, s->len, md5);
+	if (rc)
+		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
+	pthread_mutex_lock(&p->lock);
+	rc = store_md5_locked(p, 1, md5);
+	p->sent = (int64_t)s->len;
+	if (p->conf->progress)
+		p->conf->progress(p->conf->progress_arg, p->sent, p->total);
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+/* Feed parts 3.. to the workers until the source ends. */
+static void feed(struct pipeline *p, struct source *src, unsigned *parts,
+		 int64_t *off, size_t last_len, size_t last_want)
+{
+	struct slot *s;
+
+	while (last_len == last_want) {
+		if (*parts >= UPLOAD_MAX_PARTS) {
+			fail_now(p, -EFBIG, "the source needs more than 10000 parts: raise --part-size");
+			return;
+		}
+		last_want = upload_part_size(src->size, *parts + 1, p->conf->part_size);
+		s = read_part(p, src, *parts + 1, *off);
+		if (!s)
+			return;
+		if (!s->len) {
+			give_back(p, s);
+			return;
+		}
+		last_len = s->len;
+		*off += (int64_t)s->len;
+		(*parts)++;
+		enqueue(p, s);
+	}
+}
+
+static int run_multipart(struct pipeline *p, struct source *src,
+			 struct slot *first, struct slot *second,
+			 unsigned *parts, int64_t *off)
+{
+	unsigned n = p->max_slots - 1, i, started = 0;
+	pthread_t tid[UPLOAD_MAX_CONCURRENCY];
+	int rc = p->sink->ops->begin(p->sink);
+
+	if (rc) {
+		give_back(p, first);
+		give_back(p, second);
+		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
+	}
+	for (i = 0; i < n; i++)
+		if (!pthread_create(&tid[i], NULL, worker_main, p))
+			started++;
+	if (!started)
+		fail_now(p, -EAGAIN, "cannot start upload threads");
+	*parts = 2;
+	*off = (int64_t)(first->len + second->len);
+	enqueue(p, first);
+	enqueue(p, second);
+	feed(p, src, parts, off, second->len,
+	     upload_part_size(src->size, 2, p->conf->part_size));
+	pthread_mutex_lock(&p->lock);
+	p->closing = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	/* Workers drain a failed queue without sending: no part is lost
+	 * track of, and none is sent after the failure. */
+	return p->failed;
+}
+
+static void strip_quotes(const char *in, char *out, size_t size)
+{
+	size_t n = strlen(in);
+
+	if (n >= 2 && in[0] == '"' && in[n - 1] == '"')
+		snprintf(out, size, "%.*s", (int)(n - 2), in + 1);
+	else
+		snprintf(out, size, "%s", in);
+}
+
+static int looks_like_md5(const char *etag)
+{
+	return strspn(etag, "0123456789abcdef") == 32 &&
+	       (etag[32] == '\0' || etag[32] == '-');
+}
+
+/* The stored object must have the bytes we sent, or it goes. */
+static int verify(struct pipeline *p, int64_t bytes, unsigned parts,
+		  struct upload_result *out)
+{
+	char expect[48], why[600], *etag = NULL;
+	int64_t size = -1;
+	int rc = p->sink->ops->stat(p->sink, &size, &etag);
+
+	if (rc)
+		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
+	strip_quotes(etag, out->etag, sizeof(out->etag));
+	free(etag);
+	if (parts)
+		upload_multipart_etag((const unsigned char (*)[16])p->md5s, parts, expect);
+	else
+		hash_hex(p->md5s[0], 16, expect);
+	if (size != bytes)
+		snprintf(why, sizeof(why), "stored object has %lld bytes, %lld were sent",
+			 (long long)size, (long long)bytes);
+	else if (looks_like_md5(out->etag) && strcmp(out->etag, expect))
+		snprintf(why, sizeof(why), "stored object's ETag %s differs from the %s computed from the bytes sent",
+			 out->etag, expect);
+	else
+		return 0;
+	p->sink->ops->remove(p->sink);
+	return fail_now(p, -EIO, why);
+}
+
+static int upload_stream(struct pipeline *p, struct source *src,
+			 struct upload_result *out)
+{
+	struct slot *first, *second;
+	unsigned parts = 0;
+	int64_t off = 0;
+	int rc;
+
+	first = read_part(p, src, 1, 0);
+	if (!first)
+		return p->failed;
+	second = NULL;
+	if (first->len == upload_part_size(src->size, 1, p->conf->part_size)) {
+		second = read_part(p, src, 2, (int64_t)first->len);
+		if (!second) {
+			give_back(p, first);
+			return p->failed;
+		}
+	}
+	if (!second || !second->len) {
+		if (second)
+			give_back(p, second);
+		off = (int64_t)first->len;
+		rc = put_single(p, first);
+		give_back(p, first);
+	} else {
+		rc = run_multipart(p, src, first, second, &parts, &off);
+	}
+	if (!rc && src->size >= 0 && off != src->size)
+		rc = fail_now(p, -EIO, "the source changed size while being read");
+	if (!rc && parts && p->sink->ops->complete(p->sink, parts))
+		rc = fail_now(p, -EIO, p->sink->ops->last_error(p->sink));
+	if (rc) {
+		p->sink->ops->abort(p->sink);
+		return rc;
+	}
+	out->bytes = off;
+	out->parts = parts;
+	return verify(p, off, parts, out);
+}
+
+int upload_run(const struct upload_conf *conf, struct source *src,
+	       struct sink *sink, struct upload_result *out, char *err,
+	       size_t err_size)
+{
+	struct pipeline p = { .conf = conf, .sink = sink, .total = src->size };
+	unsigned conc = conf->concurrency ? conf->concurrency :
+			UPLOAD_CONCURRENCY_DEFAULT;
+	struct slot *s;
+	int rc;
+
+	if (conc > UPLOAD_MAX_CONCURRENCY)
+		conc = UPLOAD_MAX_CONCURRENCY;
+	p.max_slots = conc + 1;
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.cond, NULL);
+	memset(out, 0, sizeof(*out));
+	rc = upload_stream(&p, src, out);
+	if (rc)
+		snprintf(err, err_size, "%s", p.error);
+	while ((s = p.free_slots)) {
+		p.free_slots = s->next;
+		free(s->data);
+		free(s);
+	}
+	free(p.md5s);
+	pthread_cond_destroy(&p.cond);
+	pthread_mutex_destroy(&p.lock);
+	return rc;
+}
