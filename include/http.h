@@ -46,6 +46,9 @@ struct http_request {
 	void *dest;
 	size_t dest_len;
 	size_t max_body;
+	/* Clean-up calls (aborting an upload) must run even after the
+	 * client's cancel flag is set. */
+	int ignore_cancel;
 };
 
 struct http_response {
@@ -97,7 +100,9 @@ int http_is_retryable(int rc, long status);
 unsigned http_backoff_ms(unsigned attempt, unsigned base_ms, unsigned cap_ms,
 			 unsigned *seed);
 
-/* Sleep ms milliseconds unless cancel becomes set; -ECANCELED then. */
-int http_sleep_ms(const struct http_client *client, unsigned ms);
+/* Sleep ms milliseconds unless cancel becomes set (and ignore_cancel is
+ * 0); -ECANCELED then. */
+int http_sleep_ms(const struct http_client *client, unsigned ms,
+		  int ignore_cancel);
 
 #endif

@@ -181,7 +181,7 @@ static int load_endpoint(const struct aws_config_overrides *ov,
 			 const char *(*get)(const char *), struct aws_config *c,
 			 char *err, size_t err_size)
 {
-	const char *e = ov->endpoint_url;
+	const char *e = ov->endpoint_url, *host;
 	char buf[512];
 
 	if (!e)
@@ -195,6 +195,11 @@ static int load_endpoint(const struct aws_config_overrides *ov,
 	}
 	if (strncmp(e, "http://", 7) && strncmp(e, "https://", 8)) {
 		snprintf(err, err_size, "invalid endpoint URL '%s': it must start with http:// or https://", e);
+		return -EINVAL;
+	}
+	host = e + (e[4] == 's' ? 8 : 7);
+	if (!*host || *host == '/') {
+		snprintf(err, err_size, "invalid endpoint URL '%s': it names no host", e);
 		return -EINVAL;
 	}
 	if (dup_into(&c->endpoint_url, e))

@@ -397,7 +397,8 @@ static void format_range(const struct http_request *req, char *out, size_t n)
 int http_perform(struct http_client *c, const struct http_request *req,
 		 struct http_response *resp)
 {
-	struct http_xfer x = { .req = req, .resp = resp, .cancel = c->conf.cancel };
+	struct http_xfer x = { .req = req, .resp = resp,
+			       .cancel = req->ignore_cancel ? NULL : c->conf.cancel };
 	struct curl_slist *headers;
 	char range[64];
 	CURLcode cc;
@@ -499,13 +500,13 @@ unsigned http_backoff_ms(unsigned attempt, unsigned base_ms, unsigned cap_ms,
 	return (unsigned)(d / 2 + (unsigned)rand_r(seed) % (d / 2 + 1));
 }
 
-int http_sleep_ms(const struct http_client *c, unsigned ms)
+int http_sleep_ms(const struct http_client *c, unsigned ms, int ignore_cancel)
 {
 	struct timespec ts;
 	unsigned step;
 
 	while (ms) {
-		if (c->conf.cancel && *c->conf.cancel)
+		if (!ignore_cancel && c->conf.cancel && *c->conf.cancel)
 			return -ECANCELED;
 		step = ms > 50 ? 50 : ms;
 		ts.tv_sec = 0;

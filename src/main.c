@@ -6,6 +6,7 @@
  * exit() lives here and nowhere else.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fuse.h>
 #include <fuse_lowlevel.h>
 #include <stddef.h>
@@ -240,12 +241,22 @@ static unsigned debug_mask(const struct scfs_opts *o)
 
 static int serve(struct fuse *fuse, const struct fuse_cmdline_opts *cmd)
 {
-	struct fuse_loop_config loop = { .clone_fd = cmd->clone_fd,
-					 .max_idle_threads = cmd->max_idle_threads };
+	struct fuse_loop_config *loop;
+	int rc;
 
 	if (cmd->singlethread)
 		return fuse_loop(fuse);
-	return fuse_loop_mt(fuse, &loop);
+	loop = fuse_loop_cfg_create();
+	if (!loop)
+		return -ENOMEM;
+	fuse_loop_cfg_set_clone_fd(loop, (unsigned)cmd->clone_fd);
+	/* UINT_MAX means "not given"; libfuse 3.14 complains if passed on. */
+	if (cmd->max_idle_threads != UINT_MAX)
+		fuse_loop_cfg_set_idle_threads(loop, cmd->max_idle_threads);
+	fuse_loop_cfg_set_max_threads(loop, cmd->max_threads);
+	rc = fuse_loop_mt(fuse, loop);
+	fuse_loop_cfg_destroy(loop);
+	return rc;
 }
 
 static int mount_and_serve(struct fuse_args *args,
@@ -256,7 +267,9 @@ static int mount_and_serve(struct fuse_args *args,
 	struct fuse *fuse;
 	int rc = 1;
 
-	if (fuse_opt_add_arg(args, "-oro,fsname=scfs,subtype=scfs"))
+	/* Not "-o ro": setxattr must reach us for user.s3.copy; every write
+	 * path answers EROFS itself. */
+	if (fuse_opt_add_arg(args, "-ofsname=scfs,subtype=scfs"))
 		return 1;
 	fuse = fuse_new(args, ops, sizeof(*ops), fs);
 	if (!fuse)

@@ -81,6 +81,8 @@ static size_t clean_title(const char *title, char *out, size_t max)
 	while (*s) {
 		n = utf8_len(s);
 		if (n == 0) {
+			if (len + 3 > max)
+				break;	/* cut here, as for any character */
 			len = put_char(out, len, max, "\xef\xbf\xbd", 3);
 			s++;
 		} else if (n == (size_t)-1 || (n == 1 && (iscntrl(*s) || isspace(*s)))) {
@@ -104,14 +106,26 @@ static size_t clean_title(const char *title, char *out, size_t max)
 	return len;
 }
 
+/* An extension is short and alphanumeric, or it is "bin". */
+static const char *safe_ext(const char *ext)
+{
+	size_t n = ext ? strlen(ext) : 0, i;
+
+	if (!n || n >= NAMES_EXT_MAX)
+		return "bin";
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)ext[i]))
+			return "bin";
+	return ext;
+}
+
 void names_track_name(const char *title, int64_t id, const char *ext,
 		      char out[NAMES_MAX + 1])
 {
 	char suffix[64], clean[NAMES_MAX + 1];
 	size_t room;
 
-	snprintf(suffix, sizeof(suffix), " [%lld].%.*s", (long long)id,
-		 NAMES_EXT_MAX, ext && *ext ? ext : "bin");
+	snprintf(suffix, sizeof(suffix), " [%lld].%s", (long long)id, safe_ext(ext));
 	room = NAMES_MAX - strlen(suffix);
 	if (!clean_title(title, clean, room))
 		snprintf(clean, sizeof(clean), "untitled");

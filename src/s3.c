@@ -45,6 +45,7 @@ struct s3_call {
 	const void *body;
 	size_t body_len;
 	const char *payload_hash;	/* NULL: computed from body */
+	int cleanup;		/* runs even when the transfer is cancelled */
 };
 
 int s3_client_new(const struct aws_config *aws, struct http_client *http,
@@ -203,6 +204,7 @@ static int s3_attempt(struct s3_client *s3, const struct s3_call *c,
 	req.body = c->body;
 	req.body_len = c->body_len;
 	req.max_body = S3_MAX_XML;
+	req.ignore_cancel = c->cleanup;
 	rc = http_perform(s3->http, &req, resp);
 	buf_release(&lines);
 	if (rc) {
@@ -251,7 +253,8 @@ static int s3_call(struct s3_client *s3, const struct s3_call *c,
 			 err->code[0] ? " " : " ", attempt + 1);
 		http_response_release(resp);
 		rc = http_sleep_ms(s3->http, http_backoff_ms(attempt,
-				   S3_BACKOFF_BASE_MS, S3_BACKOFF_CAP_MS, &seed));
+				   S3_BACKOFF_BASE_MS, S3_BACKOFF_CAP_MS, &seed),
+				   c->cleanup);
 	}
 	buf_release(&path);
 	buf_release(&host);
@@ -348,7 +351,8 @@ int s3_head_object(struct s3_client *s3, const char *bucket, const char *key,
 int s3_delete_object(struct s3_client *s3, const char *bucket,
 		     const char *key, struct s3_error *err)
 {
-	struct s3_call c = { .method = "DELETE", .bucket = bucket, .key = key };
+	struct s3_call c = { .method = "DELETE", .bucket = bucket, .key = key,
+			     .cleanup = 1 };
 
 	return s3_call_simple(s3, &c, NULL, err);
 }
@@ -476,7 +480,8 @@ int s3_multipart_abort(struct s3_client *s3, const char *bucket,
 		       const char *key, const char *upload_id,
 		       struct s3_error *err)
 {
-	struct s3_call c = { .method = "DELETE", .bucket = bucket, .key = key };
+	struct s3_call c = { .method = "DELETE", .bucket = bucket, .key = key,
+			     .cleanup = 1 };
 	struct buf q;
 	int rc;
 

@@ -26,6 +26,18 @@ struct walk {
 	int error;
 };
 
+/* S3 answers 200 to CompleteMultipartUpload, keeps the connection alive
+ * with spaces, then sends the document, whose XML declaration expat rejects
+ * unless it comes first. */
+static void skip_leading_space(const char **xml, size_t *len)
+{
+	while (*len && (**xml == ' ' || **xml == '\t' || **xml == '\r' ||
+			**xml == '\n')) {
+		(*xml)++;
+		(*len)--;
+	}
+}
+
 static const char *local_name(const char *name)
 {
 	const char *sep = strrchr(name, ' ');	/* namespace separator */
@@ -88,6 +100,7 @@ int s3_xml_walk(const char *xml, size_t len, s3_xml_text_fn fn, void *arg)
 	struct walk w = { .fn = fn, .arg = arg };
 	int rc = 0;
 
+	skip_leading_space(&xml, &len);
 	buf_init(&w.text, S3_XML_TEXT_MAX);
 	w.parser = XML_ParserCreateNS(NULL, ' ');
 	if (!w.parser)
@@ -102,8 +115,6 @@ int s3_xml_walk(const char *xml, size_t len, s3_xml_text_fn fn, void *arg)
 		rc = w.error;
 	else if (w.stop)
 		rc = w.stop > 0 ? -w.stop : w.stop;
-	if (w.stop == 1)	/* our own "found it" stop */
-		rc = 0;
 	XML_ParserFree(w.parser);
 	buf_release(&w.text);
 	return rc;
@@ -133,9 +144,9 @@ int s3_xml_find(const char *xml, size_t len, const char *path, char *out,
 	struct find f = { .path = path, .out = out, .size = size };
 	int rc = s3_xml_walk(xml, len, find_text, &f);
 
-	if (rc)
-		return rc;
-	return f.found ? 0 : -ENOENT;
+	if (f.found)	/* the walk stopped there, with -1 */
+		return 0;
+	return rc ? rc : -ENOENT;
 }
 
 struct root {
@@ -159,6 +170,7 @@ int s3_xml_root(const char *xml, size_t len, char *out, size_t size)
 {
 	struct root r = { .out = out, .size = size };
 
+	skip_leading_space(&xml, &len);
 	r.parser = XML_ParserCreateNS(NULL, ' ');
 	if (!r.parser)
 		return -ENOMEM;

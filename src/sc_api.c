@@ -347,7 +347,7 @@ static int api_get(struct sc_api *api, const char *url,
 			break;
 		if (!rc)
 			http_response_release(resp);
-		rc = http_sleep_ms(api->http, wait_ms);
+		rc = http_sleep_ms(api->http, wait_ms, 0);
 	}
 	free_secret(stale);
 	if (auth.data)

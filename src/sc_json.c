@@ -22,7 +22,11 @@ static int64_t int_field(const cJSON *o, const char *name, int64_t dflt)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
-	return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : dflt;
+	/* ±2^63 bounds the double -> int64 conversion, which is undefined
+	 * outside the range. */
+	if (!cJSON_IsNumber(v) || !(v->valuedouble > -9.2e18 && v->valuedouble < 9.2e18))
+		return dflt;
+	return (int64_t)v->valuedouble;
 }
 
 /* strdup that tells a NULL input from an allocation failure. */
@@ -199,10 +203,15 @@ long sc_json_rate_limit_wait(const char *json, size_t len, time_t now)
 	cJSON *root = parse(json, len);
 	const cJSON *errors = root ? cJSON_GetObjectItemCaseSensitive(root, "errors") : NULL;
 	const cJSON *first = cJSON_IsArray(errors) ? cJSON_GetArrayItem(errors, 0) : NULL;
-	const char *reset = first ? str_field(first, "reset_time") : NULL;
+	const cJSON *meta = first ? cJSON_GetObjectItemCaseSensitive(first, "meta") : NULL;
+	/* Documented shape: errors[0].meta.reset_time; errors[0].reset_time
+	 * is accepted too. */
+	const char *reset = meta ? str_field(meta, "reset_time") : NULL;
 	time_t when;
 	long wait = -1;
 
+	if (!reset && first)
+		reset = str_field(first, "reset_time");
 	if (reset && !sc_parse_time(reset, &when))
 		wait = when > now ? (long)(when - now) : 0;
 	cJSON_Delete(root);
@@ -267,6 +276,22 @@ static int parse_offset(const char *s, long *seconds)
 	return 0;
 }
 
+/* Fields as written (year, month 1-12) to UTC seconds; refuses dates that
+ * do not exist (February 30 would silently become March 2). */
+static int tm_to_time(struct tm *tm, long offset, time_t *out)
+{
+	int mday = tm->tm_mday, mon = tm->tm_mon - 1;
+	time_t t;
+
+	tm->tm_year -= 1900;
+	tm->tm_mon = mon;
+	t = timegm(tm);
+	if (tm->tm_mday != mday || tm->tm_mon != mon)
+		return -EINVAL;
+	*out = t - offset;
+	return 0;
+}
+
 int sc_parse_time(const char *s, time_t *out)
 {
 	struct tm tm = { 0 };
@@ -283,10 +308,9 @@ int sc_parse_time(const char *s, time_t *out)
 	if (*rest == '.')
 		rest += 1 + strspn(rest + 1, "0123456789");
 	if (parse_offset(rest, &offset) || tm.tm_mon < 1 || tm.tm_mon > 12 ||
-	    tm.tm_mday < 1 || tm.tm_mday > 31)
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0 ||
+	    tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60)
 		return -EINVAL;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	*out = timegm(&tm) - offset;
-	return 0;
+	return tm_to_time(&tm, offset, out);
 }

@@ -24,10 +24,10 @@ static ssize_t fd_read(struct source *src, void *buf, size_t len, int64_t off)
 
 	if (src->sequential_only && off != s->pos)
 		return -ESPIPE;
-	do {
-		n = src->sequential_only ? read(s->fd, buf, len) :
-		    pread(s->fd, buf, len, off);
-	} while (n < 0 && errno == EINTR);
+	/* EINTR is not retried: the only handlers installed are the ones
+	 * that ask us to stop, and a pipe may never deliver another byte. */
+	n = src->sequential_only ? read(s->fd, buf, len) :
+	    pread(s->fd, buf, len, off);
 	if (n < 0)
 		return -errno;
 	s->pos = off + n;

@@ -139,7 +139,8 @@ static ssize_t original_read(struct source *src, void *buf, size_t len,
 			free(url);
 			return -EIO;
 		}
-		if (!expired && http_sleep_ms(sc_api_http(s->api), next_backoff(s, attempt)))
+		if (!expired && http_sleep_ms(sc_api_http(s->api),
+					      next_backoff(s, attempt), 0))
 			break;
 	}
 	free(url);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,14 +170,21 @@ static void *worker_main(void *arg)
 	while ((s = take_queued(p))) {
 		pthread_mutex_lock(&p->lock);
 		skip = p->failed || cancelled(p);
-		pthread_mutex_unlock(&p->lock);
-		rc = skip ? -ECANCELED : 0;
-		if (!rc) {
-			hash_md5(s->data, s->len, md5);
-			rc = p->sink->ops->put_part(p->sink, s->part, s->data,
-						    s->len, md5);
+		if (skip) {
+			/* A part not sent must fail the run, even when the
+			 * reader has finished and will not see the cancel. */
+			fail_locked(p, -ECANCELED, "interrupted");
+			s->next = p->free_slots;
+			p->free_slots = s;
+			pthread_cond_broadcast(&p->cond);
 		}
-		finish_part(p, s, skip ? 0 : rc, md5);
+		pthread_mutex_unlock(&p->lock);
+		if (skip)
+			continue;
+		hash_md5(s->data, s->len, md5);
+		rc = p->sink->ops->put_part(p->sink, s->part, s->data, s->len,
+					    md5);
+		finish_part(p, s, rc, md5);
 	}
 	return NULL;
 }
@@ -241,6 +249,38 @@ static void enqueue(struct pipeline *p, struct slot *s)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Fill s from have bytes up to want; records a read failure.  Returns 0
+ * or the failure. */
+static int read_failed(struct pipeline *p, struct source *src, ssize_t n,
+		       int64_t off)
+{
+	char why[300];
+
+	if (cancelled(p))
+		n = -ECANCELED;
+	if (n == -ECANCELED)
+		snprintf(why, sizeof(why), "interrupted");
+	else
+		snprintf(why, sizeof(why), "cannot read '%s' at offset %lld: %s",
+			 src->name, (long long)off, strerror((int)-n));
+	pthread_mutex_lock(&p->lock);
+	fail_locked(p, (int)n, why);
+	pthread_mutex_unlock(&p->lock);
+	return (int)n;
+}
+
+static int fill_slot(struct pipeline *p, struct source *src, struct slot *s,
+		     size_t have, size_t want, int64_t off)
+{
+	ssize_t n;
+
+	n = source_read_full(src, s->data + have, want - have, off + (int64_t)have);
+	if (n < 0)
+		return read_failed(p, src, n, off + (int64_t)have);
+	s->len = have + (size_t)n;
+	return 0;
+}
+
 /* Read the next part into a free slot.  Returns the slot (len 0 at the
  * end) or NULL after a failure. */
 static struct slot *read_part(struct pipeline *p, struct source *src,
@@ -248,23 +288,14 @@ static struct slot *read_part(struct pipeline *p, struct source *src,
 {
 	size_t want = upload_part_size(src->size, part, p->conf->part_size);
 	struct slot *s = take_free(p, want);
-	char why[300];
-	ssize_t n;
 
 	if (!s)
 		return NULL;
-	n = source_read_full(src, s->data, want, off);
-	if (n < 0) {
-		snprintf(why, sizeof(why), "cannot read '%s' at offset %lld: %s",
-			 src->name, (long long)off, strerror((int)-n));
-		pthread_mutex_lock(&p->lock);
-		fail_locked(p, (int)n, why);
-		pthread_mutex_unlock(&p->lock);
+	s->part = part;
+	if (fill_slot(p, src, s, 0, want, off)) {
 		give_back(p, s);
 		return NULL;
 	}
-	s->len = (size_t)n;
-	s->part = part;
 	return s;
 }
 
@@ -321,12 +352,16 @@ static void feed(struct pipeline *p, struct source *src, unsigned *parts,
 	}
 }
 
+/* Begin the upload as soon as a second part has its first bytes, so that
+ * part 1 travels while a slow stream trickles in. */
 static int run_multipart(struct pipeline *p, struct source *src,
 			 struct slot *first, struct slot *second,
 			 unsigned *parts, int64_t *off)
 {
+	size_t want2 = upload_part_size(src->size, 2, p->conf->part_size);
 	unsigned n = p->max_slots - 1, i, started = 0;
 	pthread_t tid[UPLOAD_MAX_CONCURRENCY];
+	sigset_t all, old;
 	int rc = p->sink->ops->begin(p->sink);
 
 	if (rc) {
@@ -334,17 +369,26 @@ static int run_multipart(struct pipeline *p, struct source *src,
 		give_back(p, second);
 		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
 	}
+	/* Workers block every signal, so that SIGINT reaches the reading
+	 * thread and interrupts a read that may wait forever on a pipe. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n; i++)
 		if (!pthread_create(&tid[i], NULL, worker_main, p))
 			started++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!started)
 		fail_now(p, -EAGAIN, "cannot start upload threads");
-	*parts = 2;
-	*off = (int64_t)(first->len + second->len);
 	enqueue(p, first);
-	enqueue(p, second);
-	feed(p, src, parts, off, second->len,
-	     upload_part_size(src->size, 2, p->conf->part_size));
+	if (!fill_slot(p, src, second, second->len, want2,
+				     (int64_t)first->len)) {
+		*parts = 2;
+		*off = (int64_t)(first->len + second->len);
+		enqueue(p, second);
+		feed(p, src, parts, off, second->len, want2);
+	} else {
+		give_back(p, second);
+	}
 	pthread_mutex_lock(&p->lock);
 	p->closing = 1;
 	pthread_cond_broadcast(&p->cond);
@@ -400,6 +444,27 @@ static int verify(struct pipeline *p, int64_t bytes, unsigned parts,
 	return fail_now(p, -EIO, why);
 }
 
+/* A slot for part 2 holding whatever one read returns (0 bytes: the end). */
+static struct slot *peek_part(struct pipeline *p, struct source *src,
+			      int64_t off)
+{
+	size_t want = upload_part_size(src->size, 2, p->conf->part_size);
+	struct slot *s = take_free(p, want);
+	ssize_t n;
+
+	if (!s)
+		return NULL;
+	s->part = 2;
+	n = source_read(src, s->data, want, off);
+	if (n < 0) {
+		read_failed(p, src, n, off);
+		give_back(p, s);
+		return NULL;
+	}
+	s->len = (size_t)n;
+	return s;
+}
+
 static int upload_stream(struct pipeline *p, struct source *src,
 			 struct upload_result *out)
 {
@@ -413,7 +478,7 @@ static int upload_stream(struct pipeline *p, struct source *src,
 		return p->failed;
 	second = NULL;
 	if (first->len == upload_part_size(src->size, 1, p->conf->part_size)) {
-		second = read_part(p, src, 2, (int64_t)first->len);
+		second = peek_part(p, src, (int64_t)first->len);
 		if (!second) {
 			give_back(p, first);
 			return p->failed;
@@ -423,7 +488,11 @@ static int upload_stream(struct pipeline *p, struct source *src,
 		if (second)
 			give_back(p, second);
 		off = (int64_t)first->len;
-		rc = put_single(p, first);
+		/* Checked before the PUT: afterwards the object would stay. */
+		if (src->size >= 0 && off != src->size)
+			rc = fail_now(p, -EIO, "the source changed size while being read");
+		else
+			rc = put_single(p, first);
 		give_back(p, first);
 	} else {
 		rc = run_multipart(p, src, first, second, &parts, &off);
