@@ -29,13 +29,14 @@ http: buf.h log.h
 source: 
 source_fd: source.h
 source_original: source.h http.h log.h sc_api.h
+source_hls: source.h buf.h http.h log.h sc_api.h
 reader: source.h log.h
 sink:
 sink_s3: sink.h s3.h log.h
 uploader: sink.h source.h hash.h log.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_xml.h sigv4.h
 sc_api: buf.h hash.h http.h log.h sc_json.h sigv4.h
-catalog: log.h names.h sc_api.h source.h source_original.h
+catalog: log.h names.h sc_api.h source.h source_hls.h source_original.h
 fuse_ops: catalog.h log.h reader.h
 main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h
 sc2s3: aws_config.h http.h log.h names.h s3.h scfs_version.h sink.h source.h uploader.h

@@ -69,6 +69,13 @@ int sc_api_list_tracks(struct sc_api *api, const char *path,
 int sc_api_download_url(struct sc_api *api, const char *track_urn,
 			char **url);
 
+/* The signed URL of the track's HLS AAC playlist (caller frees): asks
+ * /tracks/{urn}/streams, then follows hls_aac_160_url with OAuth when it
+ * is on the API host (it redirects to the CDN), or takes it as is.
+ * -ENOENT when the track has no HLS stream. */
+int sc_api_hls_playlist_url(struct sc_api *api, const char *track_urn,
+			    char **url);
+
 /* HEAD the track's original on the CDN (no Authorization sent there). */
 int sc_api_probe_original(struct sc_api *api, const char *track_urn,
 			  struct sc_probe *out);

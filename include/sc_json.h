@@ -53,6 +53,9 @@ int sc_json_user(const char *json, size_t len, struct sc_user *out);
 int sc_json_tracks_page(const char *json, size_t len, struct sc_page *out);
 /* The "location" of a /resolve answer. */
 int sc_json_location(const char *json, size_t len, char **out);
+/* The hls_aac_160_url of a /tracks/{urn}/streams answer (caller frees);
+ * -ENOENT when the track has none. */
+int sc_json_hls_url(const char *json, size_t len, char **out);
 /* A readable message from any of the API's error shapes, into out. */
 void sc_json_error_message(const char *json, size_t len, char *out,
 			   size_t size);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "hash.h"
@@ -555,6 +556,38 @@ int sc_api_download_url(struct sc_api *api, const char *track_urn, char **url)
 
 	snprintf(path, sizeof(path), "/tracks/%s/download", track_urn);
 	return api_redirect(api, path, url);
+}
+
+/* Whether url is on the API's origin (and so may carry our OAuth header). */
+static int on_api_host(const struct sc_api *api, const char *url)
+{
+	size_t n = origin_len(api->api_url);
+
+	return origin_len(url) == n && !strncasecmp(url, api->api_url, n);
+}
+
+int sc_api_hls_playlist_url(struct sc_api *api, const char *track_urn,
+			    char **url)
+{
+	char path[256], *hls = NULL;
+	struct buf body;
+	int rc;
+
+	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
+	snprintf(path, sizeof(path), "/tracks/%s/streams", track_urn);
+	rc = sc_api_get_json(api, path, &body);
+	if (!rc)
+		rc = sc_json_hls_url(body.data, body.len, &hls);
+	buf_release(&body);
+	if (rc)
+		return rc;
+	if (on_api_host(api, hls)) {
+		rc = api_redirect(api, hls, url);
+		free(hls);
+		return rc;
+	}
+	*url = hls;
+	return 0;
 }
 
 int sc_api_probe_original(struct sc_api *api, const char *track_urn,

@@ -178,6 +178,17 @@ int sc_json_location(const char *json, size_t len, char **out)
 	return rc;
 }
 
+int sc_json_hls_url(const char *json, size_t len, char **out)
+{
+	cJSON *root = parse(json, len);
+	int rc = root ? -ENOENT : -EBADMSG;
+
+	if (root && str_field(root, "hls_aac_160_url"))
+		rc = dup_field(root, "hls_aac_160_url", out);
+	cJSON_Delete(root);
+	return rc;
+}
+
 void sc_json_error_message(const char *json, size_t len, char *out,
 			   size_t size)
 {

@@ -66,7 +66,7 @@ def parse_args(argv):
     p.add_argument("--port-file", required=True,
                    help="write the JSON port file here (atomically)")
     p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1)")
+                   help="IPv4 address to listen on (default 127.0.0.1)")
     p.add_argument("--api-port", type=int, default=0,
                    help="API/OAuth/admin port (default 0: kernel picks)")
     p.add_argument("--cdn-port", type=int, default=0,
@@ -142,9 +142,8 @@ def main(argv=None):
         print("standin: cannot listen on %s: %s" % (args.host, e),
               file=sys.stderr)
         return 2
-    host = args.host if ":" not in args.host else "[%s]" % args.host
-    app.set_urls("http://%s:%d" % (host, api.server_address[1]),
-                 "http://%s:%d" % (host, cdn.server_address[1]))
+    app.set_urls("http://%s:%d" % (args.host, api.server_address[1]),
+                 "http://%s:%d" % (args.host, cdn.server_address[1]))
     try:
         for spec in args.fault:
             app.faults.add(spec)

@@ -10,6 +10,7 @@ only calls Signer.sign().
 
 import hashlib
 import hmac
+import math
 import re
 import time
 import urllib.parse
@@ -35,7 +36,7 @@ class Signer:
 
     def sign(self, path, now=None):
         now = time.time() if now is None else now
-        expires = int(now + self.ttl)
+        expires = math.ceil(now + self.ttl)     # valid for at least ttl
         issued = int(now * 1000)
         return "%s%s?expires=%d&issued=%d&Signature=%s&Key-Pair-Id=%s" % (
             self.cdn_url, path, expires, issued,

@@ -91,7 +91,9 @@ class Fault:
         elif self.kind == "expire":
             before = s.get("issued_before")
             if before == "now":
-                self.spec["issued_before"] = self.created
+                # URLs carry milliseconds: one signed in this very
+                # millisecond counts as issued after the fault
+                self.spec["issued_before"] = int(self.created * 1000) / 1000
             elif before is not None:
                 _number(s, "issued_before", None)
         elif self.kind in PAGINATION_KINDS:

@@ -172,7 +172,7 @@ def http_date(ts):
 class BaseHandler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sc-standin/1.0"
-    timeout = 120
+    timeout = 300                # idle keep-alive / stalled reader, seconds
     origin = "?"
 
     def setup(self):
