@@ -36,6 +36,7 @@ sink_s3: sink.h s3.h log.h
 uploader: sink.h source.h hash.h log.h
 copy_jobs: aws_config.h log.h sink.h source.h uploader.h
 sync_plan:
+s3_list: s3_xml.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_xml.h sigv4.h
 sc_api: buf.h hash.h http.h log.h sc_json.h sigv4.h
 catalog: log.h names.h sc_api.h source.h source_hls.h source_original.h
