@@ -18,11 +18,12 @@
 struct copy_jobs_ops {
 	/* Open the bytes of file (as given to submit).  Worker thread. */
 	int (*open_source)(void *arg, const char *file, struct source **out);
-	/* A sink for s3://bucket/key; src carries type and name.  Worker
-	 * thread.  On failure, why holds a line for the status. */
-	int (*open_sink)(void *arg, const char *bucket, const char *key,
-			 struct source *src, struct sink **out, char *why,
-			 size_t why_size);
+	/* A sink for s3://bucket/key receiving file's bytes from src (for
+	 * type, size and metadata).  Worker thread.  On failure, why holds a
+	 * line for the status. */
+	int (*open_sink)(void *arg, const char *file, const char *bucket,
+			 const char *key, struct source *src, struct sink **out,
+			 char *why, size_t why_size);
 };
 
 struct copy_jobs_conf {

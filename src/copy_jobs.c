@@ -153,8 +153,8 @@ static void run_job(struct copy_jobs *j, struct copy_job *job)
 	if (rc)
 		snprintf(why, sizeof(why), "cannot open the file: %s", strerror(-rc));
 	if (!rc)
-		rc = j->ops->open_sink(j->arg, job->bucket, job->key, src, &sink,
-				       why, sizeof(why));
+		rc = j->ops->open_sink(j->arg, job->file, job->bucket, job->key,
+				       src, &sink, why, sizeof(why));
 	if (!rc) {
 		pthread_mutex_lock(&j->lock);
 		job->total = src->size;

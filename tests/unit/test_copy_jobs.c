@@ -97,14 +97,15 @@ static int open_source(void *arg, const char *file, struct source **out)
 	return 0;
 }
 
-static int open_sink(void *arg, const char *bucket, const char *key,
-		     struct source *src, struct sink **out, char *why,
-		     size_t why_size)
+static int open_sink(void *arg, const char *file, const char *bucket,
+		     const char *key, struct source *src, struct sink **out,
+		     char *why, size_t why_size)
 {
 	unsigned i;
 	int rc;
 
 	(void)arg;
+	(void)file;
 	(void)src;
 	(void)why;
 	(void)why_size;
