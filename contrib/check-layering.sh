@@ -28,21 +28,34 @@ s3_xml: buf.h
 http: buf.h log.h
 source: 
 source_fd: source.h
+source_url: source.h http.h log.h
 source_original: source.h http.h log.h sc_api.h
-source_hls: source.h buf.h http.h log.h sc_api.h
-reader: source.h log.h
+hls_playlist:
+source_hls: source.h buf.h hls_playlist.h http.h log.h sc_api.h
+cache:
+reader: cache.h source.h log.h
 sink:
 sink_s3: sink.h s3.h log.h
+s3_guard: aws_config.h http.h log.h s3.h
 uploader: sink.h source.h hash.h log.h
 copy_jobs: aws_config.h log.h sink.h source.h uploader.h
 sync_plan:
 s3_list: s3_xml.h
-s3: aws_config.h buf.h hash.h http.h log.h s3_xml.h sigv4.h
-sc_api: buf.h hash.h http.h log.h sc_json.h sigv4.h
-catalog: log.h names.h sc_api.h source.h source_hls.h source_original.h
-fuse_ops: catalog.h log.h reader.h
-main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h
-sc2s3: aws_config.h http.h log.h names.h s3.h scfs_version.h sink.h source.h uploader.h
+scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h s3.h sink.h source.h uploader.h
+s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
+statefile:
+token: hash.h statefile.h
+page_guard:
+parallel:
+meta_cache: buf.h hash.h statefile.h
+sc_api: buf.h hash.h http.h log.h page_guard.h sc_api_i.h sc_json.h sigv4.h token.h
+sc_auth: buf.h hash.h http.h log.h sc_api.h sc_api_i.h sc_json.h sigv4.h statefile.h token.h
+catalog: catalog_i.h log.h meta_cache.h names.h sc_api.h source.h source_hls.h source_original.h
+catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source_hls.h
+fuse_ops: catalog.h log.h reader.h scfs_copy.h
+main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h statefile.h scfs_copy.h
+sc2s3: aws_config.h http.h log.h names.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h source_original.h source_url.h uploader.h sc2s3_i.h
+sc2s3_sync: log.h s3_list.h sc2s3_i.h sync_plan.h
 '
 
 # library include prefix: the only files allowed to include it

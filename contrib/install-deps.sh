@@ -8,7 +8,7 @@ PKGS=(
 	gcc libc6-dev meson ninja-build pkg-config
 	libfuse3-dev libcurl4-openssl-dev libcjson-dev libssl-dev libexpat1-dev
 	# run and test: FUSE, the stand-in, the local S3 and an independent S3 client
-	fuse3 attr curl python3 util-linux procps
+	fuse3 attr curl python3 util-linux procps rsync
 	radosgw ceph-mon ceph-osd awscli
 )
 SUDO=

@@ -129,7 +129,7 @@ crash_dir = $D/crash
 mon_data = $D/mon.\$id
 osd_data = $D/osd.\$id
 osd_objectstore = memstore
-memstore_device_bytes = ${RGW_STORE_BYTES:-4294967296}
+memstore_device_bytes = ${RGW_STORE_BYTES:-8589934592}
 osd_crush_chooseleaf_type = 0
 osd_pool_default_size = 1
 osd_pool_default_min_size = 1
@@ -151,6 +151,11 @@ rgw_data = $D/rgw
 rgw_thread_pool_size = 32
 rgw_multipart_min_part_size = 5242880
 rgw_enable_usage_log = false
+# Tests create and delete many objects in a RAM store: reclaim deleted data
+# within seconds instead of hours, or the store fills and every request hangs.
+rgw_gc_obj_min_wait = 1
+rgw_gc_processor_period = 5
+rgw_gc_processor_max_time = 5
 EOT
 }
 

@@ -9,7 +9,11 @@
 
 #include <sys/types.h>
 
+#include "reader.h"	/* the read path's defaults, for -h */
+
 struct catalog;
+struct reader_pool;
+struct scfs_copy;
 
 /* What the adapter reaches through fuse_get_context()->private_data. */
 struct scfs_fs {
@@ -17,6 +21,13 @@ struct scfs_fs {
 	uid_t uid;		/* owner of every node */
 	gid_t gid;
 	double ttl;		/* kernel attribute and entry cache, seconds */
+	/* The read path (reader.h): its options, 0 for the defaults; the
+	 * pool of readers is made in .init (after daemonizing) and freed in
+	 * .destroy. */
+	size_t cache_size;	/* bytes */
+	size_t readahead_max;	/* bytes */
+	struct reader_pool *readers;
+	struct scfs_copy *copy;	/* borrowed from main; user.s3.copy */
 };
 
 struct fuse_operations;

@@ -85,6 +85,18 @@ void http_request_init(struct http_request *req, const char *method,
 int http_perform(struct http_client *client, const struct http_request *req,
 		 struct http_response *resp);
 
+/* Perform n independent requests at once (one attempt each, no retries),
+ * with at most max_parallel transfers running at a time, on the pool's
+ * handles and shared connections, in the calling thread (libcurl's multi
+ * interface: no thread is created).  rcs[i] and resps[i] are what
+ * http_perform would have returned and filled for reqs[i]; release every
+ * resps[i].  Returns 0, or -ENOMEM when nothing was attempted (resps then
+ * untouched).  Any thread. */
+int http_perform_many(struct http_client *client,
+		      const struct http_request *reqs, size_t n,
+		      unsigned max_parallel, struct http_response *resps,
+		      int *rcs);
+
 void http_response_release(struct http_response *resp);
 
 /* The one table mapping a final HTTP status to an errno (0 for 2xx). */

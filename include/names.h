@@ -20,6 +20,21 @@
 void names_track_name(const char *title, int64_t id, const char *ext,
 		      char out[NAMES_MAX + 1]);
 
+/* A playlist's directory: "<title> [<id>]", the title made safe as
+ * above. */
+void names_playlist_dir(const char *title, int64_t id,
+			char out[NAMES_MAX + 1]);
+
+/* A track in a playlist: "<NN> - <title> [<id>].<ext>", NN the 1-based
+ * position zero-padded to width digits (so names sort in playlist order;
+ * see names_position_width), the title cut so the whole fits. */
+void names_playlist_entry(unsigned pos, unsigned width, const char *title,
+			  int64_t id, const char *ext, char out[NAMES_MAX + 1]);
+
+/* Digits for positions 1..count: at least 2 ("01"), more for long
+ * playlists. */
+unsigned names_position_width(size_t count);
+
 /* The extension for a Content-Type ("audio/wav" -> "wav"), from a
  * Content-Disposition filename when it has one, else "bin".  Borrowed
  * static storage or copied into out (16 bytes). */

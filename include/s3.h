@@ -19,6 +19,7 @@ struct s3_error {
 	long status;
 	char code[64];
 	char message[256];
+	unsigned attempts;	/* how many attempts the call made */
 };
 
 struct s3_meta {
@@ -41,6 +42,15 @@ void s3_client_free(struct s3_client *s3);
  * caller (free()). */
 
 /* Whether bucket exists and these credentials may list it. */
+struct s3_list_page;
+
+/* Every object whose key starts with prefix, appended to page (start from
+ * a zeroed struct; release with s3_list_page_release): ListObjectsV2,
+ * following continuation tokens. */
+int s3_list_objects(struct s3_client *s3, const char *bucket,
+		    const char *prefix, struct s3_list_page *page,
+		    struct s3_error *err);
+
 int s3_check_bucket(struct s3_client *s3, const char *bucket,
 		    struct s3_error *err);
 int s3_put_object(struct s3_client *s3, const char *bucket, const char *key,
@@ -60,7 +70,10 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     unsigned part_number, const void *data, size_t len,
 			     const unsigned char md5[16], char **etag,
 			     struct s3_error *err);
-/* etags[i] is part i + 1's ETag.  A 200 whose body is an <Error> fails. */
+/* etags[i] is part i + 1's ETag.  A 200 whose body is an <Error> fails
+ * (and is retried when its code is a transient one).  -EALREADY: a retry
+ * found no such upload, so an earlier attempt whose answer was lost may
+ * have completed it; the caller must check the object. */
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
 			  unsigned n_parts, char *const *etags,

@@ -25,6 +25,9 @@ struct sc_api_conf {
 	const char *client_secret;
 	const char *access_token;	/* ... or a user's token */
 	const char *refresh_token;
+	/* Where tokens persist between mounts (created by the caller);
+	 * NULL: in memory only. */
+	const char *cache_dir;
 };
 
 /* What a HEAD on a track's original says. */
@@ -42,8 +45,10 @@ int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
 	       struct sc_api **out);
 void sc_api_free(struct sc_api *api);
 
-/* Obtain a token now, so that bad credentials fail the mount.  Returns 0
- * or -EACCES/-EIO/... with a line in err. */
+/* Make sure a token is usable now, so that bad credentials fail the
+ * mount: a stored token that is still valid costs no request; one near
+ * expiry is refreshed; otherwise a client-credentials grant.  Returns 0
+ * or -EACCES/-EIO/-ENOKEY/... with a line in err. */
 int sc_api_authenticate(struct sc_api *api, char *err, size_t err_size);
 
 /* GET an API path ("/users/1") or an absolute URL on the API host, with
@@ -53,9 +58,26 @@ int sc_api_authenticate(struct sc_api *api, char *err, size_t err_size);
 int sc_api_get_json(struct sc_api *api, const char *path_or_url,
 		    struct buf *out);
 
-/* Resolve https://soundcloud.com/<permalink> to the user. */
+/* Resolve https://soundcloud.com/<permalink> to the user: one request
+ * when the answer's location names the user (then only out's id and urn
+ * are set), else a second one for the user object.  -ENOENT for an
+ * unknown user. */
 int sc_api_resolve_user(struct sc_api *api, const char *permalink,
 			struct sc_user *out);
+
+/* The owner of a user token (GET /me).  -EACCES for an app's token. */
+int sc_api_me(struct sc_api *api, struct sc_user *out);
+
+/* Whether the credentials include a user's token (so /me works). */
+int sc_api_has_user_token(const struct sc_api *api);
+
+/* The API base URL in use (no trailing slash); borrowed for api's life. */
+const char *sc_api_url(const struct sc_api *api);
+
+/* The user id in a /resolve location on api_url ("/users/123",
+ * "/users/soundcloud:users:123", percent-encoded or not), or -1.  Pure. */
+int64_t sc_api_user_id_from_location(const char *api_url,
+				     const char *location);
 
 /* Call fn for each track of every page of a listing path (e.g.
  * "/users/URN/tracks"), following next_href with the guards: pages capped,
@@ -64,6 +86,14 @@ int sc_api_resolve_user(struct sc_api *api, const char *permalink,
  * be released.  A non-zero fn return stops and is returned. */
 int sc_api_list_tracks(struct sc_api *api, const char *path,
 		       int (*fn)(void *arg, struct sc_track *track), void *arg);
+
+/* The same for a playlists listing ("/users/URN/playlists"); fn may take
+ * ownership of the playlist the same way.  Malformed pages are -EBADMSG,
+ * a next_href on another host -EPERM, both after one log line naming the
+ * URL without its query. */
+int sc_api_list_playlists(struct sc_api *api, const char *path,
+			  int (*fn)(void *arg, struct sc_playlist *playlist),
+			  void *arg);
 
 /* The signed CDN URL a track's /download redirects to (caller frees). */
 int sc_api_download_url(struct sc_api *api, const char *track_urn,
@@ -83,5 +113,12 @@ void sc_probe_release(struct sc_probe *p);
 
 /* The http client the API uses, for CDN transfers of the caller. */
 struct http_client *sc_api_http(struct sc_api *api);
+
+/* The track a reference names: "soundcloud:tracks:ID" (GET /tracks/URN)
+ * or "https://soundcloud.com/USER/TRACK" (through /resolve).  Returns 0,
+ * -EINVAL when ref is neither form, -ENOENT for no such track, or another
+ * negative errno.  out is the caller's (sc_track_release). */
+int sc_api_resolve_track(struct sc_api *api, const char *ref,
+			 struct sc_track *out);
 
 #endif

@@ -45,4 +45,18 @@ struct s3_meta;
 int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
 		const struct s3_meta *meta, struct sink **out);
 
+/* Told when an S3 sink starts a multipart upload and when the upload is
+ * over (completed, aborted, or found gone), so that a watchdog outside the
+ * process can abort an upload the process could not (SIGKILL).  Called
+ * from the thread that calls begin, complete or abort. */
+struct sink_s3_watch {
+	void (*begun)(void *arg, const char *bucket, const char *key,
+		      const char *upload_id);
+	void (*ended)(void *arg);
+	void *arg;
+};
+
+/* sk must come from sink_s3_new; w is borrowed for the sink's lifetime. */
+void sink_s3_set_watch(struct sink *sk, const struct sink_s3_watch *w);
+
 #endif

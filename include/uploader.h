@@ -24,14 +24,30 @@
 /* Parts in flight: enough to hide one slow request behind the others on
  * two cores without crowding the S3 server. */
 #define UPLOAD_CONCURRENCY_DEFAULT 4
-/* With an unknown size the part size doubles every this many parts, so a
- * stream may grow to about 28 TiB within 10,000 parts while one of a few
- * GiB keeps small buffers. */
-#define UPLOAD_GROWTH_EVERY 500
+/*
+ * With an unknown size (stdin, direct-I/O files) the part size doubles
+ * every UPLOAD_GROWTH_EVERY parts, from the base (8 MiB) up to S3's 5 GiB:
+ *
+ *   parts         1-100  101-200  ...  801-900  901-1000  1001-10000
+ *   part size     8 MiB  16 MiB   ...  2 GiB    4 GiB     5 GiB
+ *   streamed by   0.8    2.3      ...  399      799 GiB   +5 GiB a part
+ *
+ * so 10,000 parts hold 44.7 TiB: 92 % of S3's 48.8 TiB (10,000 x 5 GiB),
+ * which only 5 GiB parts from the first byte could reach.  The price is
+ * memory, (concurrency + 1) x the current part size: 8 MiB parts up to
+ * 0.8 GiB streamed, 32 MiB at 5 GiB, 256 MiB at 50 GiB.  Doubling every 50
+ * parts would reach 46.8 TiB but double every buffer of a stream of a few
+ * GiB; every 500 stops at 28 TiB.  A stream whose size is roughly known
+ * should pass it as upload_conf.size_hint (sc2s3 --expected-size).
+ */
+#define UPLOAD_GROWTH_EVERY 100
 
 struct upload_conf {
 	size_t part_size;	/* 0: UPLOAD_PART_SIZE_DEFAULT */
 	unsigned concurrency;	/* 0: UPLOAD_CONCURRENCY_DEFAULT */
+	/* Expected bytes of a source of unknown size (0: none): parts are
+	 * then at least as large as that size needs. */
+	int64_t size_hint;
 	const volatile int *cancel;	/* non-zero stops and aborts */
 	/* Called from any thread, never concurrently. */
 	void (*progress)(void *arg, int64_t done, int64_t total);

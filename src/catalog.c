@@ -1,116 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * catalog: builds the tree of users and tracks from the API and answers
- * lookups on it.  Owns every track record; hands out borrowed nodes.
+ * catalog: users and their directories' snapshots, lookups on them, and
+ * the refresh policy.  A directory's snapshot is loaded by the first
+ * thread that needs it (others wait on cond); once it is older than ttl,
+ * the next use starts one background refresh and goes on with the old
+ * snapshot, which the refresh replaces under lock when it is done.  Old
+ * snapshots live until their last node is released.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
+#include "catalog_i.h"
 #include "log.h"
-#include "names.h"
 #include "sc_api.h"
+#include "source_hls.h"
 #include "source_original.h"
 
-#define CATALOG_TRACKS_DIR "tracks"
+/* A failed listing is not tried again for each of the several calls one
+ * `ls` makes (lookup, getattr, opendir, readdir): each attempt may spend
+ * minutes in sc_api's retries and would log the same line again. */
+#define CATALOG_ERROR_HOLD_S 2
 
-struct catalog_track {
-	struct sc_track t;
-	char name[NAMES_MAX + 1];
-	char ext[16];
-	int64_t size;
-	char *etag;
+static const char *const dir_names[CATALOG_N_DIRS] = {
+	[CATALOG_DIR_LIKES] = "likes",
+	[CATALOG_DIR_PLAYLISTS] = "playlists",
+	[CATALOG_DIR_TRACKS] = "tracks",
 };
 
-struct catalog_user {
-	struct sc_user user;
-	struct catalog_track *tracks;	/* sorted by name */
-	size_t n_tracks;
-	size_t cap;
-	time_t mtime;			/* newest track */
+static const enum catalog_kind dir_kinds[CATALOG_N_DIRS] = {
+	[CATALOG_DIR_LIKES] = CATALOG_LIKES,
+	[CATALOG_DIR_PLAYLISTS] = CATALOG_PLAYLISTS,
+	[CATALOG_DIR_TRACKS] = CATALOG_TRACKS,
 };
 
-struct catalog {
-	struct sc_api *api;
-	struct catalog_user *users;	/* sorted by permalink */
-	size_t n_users;
-	time_t built;
-};
+time_t catalog_now(void)
+{
+	struct timespec ts;
 
-static time_t track_mtime(const struct sc_track *t)
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+time_t catalog_track_mtime(const struct sc_track *t)
 {
 	return t->last_modified ? t->last_modified : t->created_at;
-}
-
-/* Whether a listed track becomes a file: playable originals only for now
- * (streams come with the HLS source). */
-static int track_listable(const struct sc_track *t)
-{
-	if (t->access && strcmp(t->access, "playable"))
-		return 0;
-	return t->downloadable || t->has_download_url;
-}
-
-static int add_track(void *arg, struct sc_track *t)
-{
-	struct catalog_user *u = arg;
-	struct catalog_track *grown;
-
-	if (!track_listable(t)) {
-		log_debug(LOG_SUB_CATALOG, "skipping %s: not a playable original", t->urn);
-		return 0;
-	}
-	if (u->n_tracks == u->cap) {
-		u->cap = u->cap ? u->cap * 2 : 64;
-		grown = realloc(u->tracks, u->cap * sizeof(*grown));
-		if (!grown)
-			return -ENOMEM;
-		u->tracks = grown;
-	}
-	memset(&u->tracks[u->n_tracks], 0, sizeof(*u->tracks));
-	u->tracks[u->n_tracks].t = *t;
-	u->tracks[u->n_tracks].size = -1;
-	memset(t, 0, sizeof(*t));	/* ownership moved */
-	u->n_tracks++;
-	return 0;
-}
-
-/* Size, extension and ETag of each original from a HEAD on the CDN. */
-static int probe_tracks(struct catalog *cat, struct catalog_user *u)
-{
-	struct sc_probe p;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < u->n_tracks; i++) {
-		struct catalog_track *ct = &u->tracks[i];
-
-		rc = sc_api_probe_original(cat->api, ct->t.urn, &p);
-		if (rc) {
-			log_warn("cannot learn the size of '%s' (%s): %s",
-				 ct->t.title ? ct->t.title : "", ct->t.urn, strerror(-rc));
-			snprintf(ct->ext, sizeof(ct->ext), "bin");
-		} else {
-			ct->size = p.size;
-			names_ext_for(p.content_type, p.disposition, ct->ext);
-			ct->etag = p.etag;
-			p.etag = NULL;
-			sc_probe_release(&p);
-		}
-		names_track_name(ct->t.title, ct->t.id, ct->ext, ct->name);
-		if (track_mtime(&ct->t) > u->mtime)
-			u->mtime = track_mtime(&ct->t);
-	}
-	return 0;
-}
-
-static int cmp_track(const void *a, const void *b)
-{
-	return strcmp(((const struct catalog_track *)a)->name,
-		      ((const struct catalog_track *)b)->name);
 }
 
 static int cmp_user(const void *a, const void *b)
@@ -119,13 +56,45 @@ static int cmp_user(const void *a, const void *b)
 		      ((const struct catalog_user *)b)->user.permalink);
 }
 
+/* The user of a user token, shown under its own permalink. */
+static int load_me(struct catalog *cat, struct catalog_user *u)
+{
+	int rc = sc_api_me(cat->api, &u->user);
+
+	if (rc)
+		log_err("cannot learn who owns the access token: %s", strerror(-rc));
+	if (!rc && !u->user.permalink) {
+		log_err("the token owner has no permalink");
+		rc = -EBADMSG;
+	}
+	u->me = !rc;
+	return rc;
+}
+
+/* Whether a user is the token's owner, whose listings come from /me
+ * (private tracks included).  Costs one request, only with a user token. */
+static int is_me(struct catalog *cat, const struct sc_user *u, int *me)
+{
+	struct sc_user owner;
+	int rc;
+
+	*me = 0;
+	if (!sc_api_has_user_token(cat->api))
+		return 0;
+	rc = sc_api_me(cat->api, &owner);
+	if (rc == -EACCES || rc == -ENOENT)
+		return 0;	/* an app's token after all */
+	if (!rc)
+		*me = owner.id == u->id;
+	sc_user_release(&owner);
+	return rc;
+}
+
 static int load_user(struct catalog *cat, const char *permalink,
 		     struct catalog_user *u)
 {
-	char path[512];
-	int rc;
+	int rc = sc_api_resolve_user(cat->api, permalink, &u->user);
 
-	rc = sc_api_resolve_user(cat->api, permalink, &u->user);
 	if (rc == -ENOENT)
 		log_err("unknown SoundCloud user '%s'", permalink);
 	if (rc)
@@ -135,13 +104,25 @@ static int load_user(struct catalog *cat, const char *permalink,
 	u->user.permalink = strdup(permalink);
 	if (!u->user.permalink)
 		return -ENOMEM;
-	snprintf(path, sizeof(path), "/users/%s/tracks", u->user.urn);
-	rc = sc_api_list_tracks(cat->api, path, add_track, u);
-	if (!rc)
-		rc = probe_tracks(cat, u);
-	if (!rc)
-		qsort(u->tracks, u->n_tracks, sizeof(*u->tracks), cmp_track);
-	log_info("user '%s': %zu tracks", permalink, u->n_tracks);
+	return is_me(cat, &u->user, &u->me);
+}
+
+static int load_users(struct catalog *cat, const struct catalog_conf *conf)
+{
+	size_t i, n = conf->n_users ? conf->n_users : 1;
+	int rc = 0;
+
+	cat->users = calloc(n, sizeof(*cat->users));
+	if (!cat->users)
+		return -ENOMEM;
+	if (!conf->n_users) {
+		cat->n_users = 1;
+		return load_me(cat, &cat->users[0]);
+	}
+	for (i = 0; !rc && i < conf->n_users; i++) {
+		cat->n_users++;
+		rc = load_user(cat, conf->users[i], &cat->users[i]);
+	}
 	return rc;
 }
 
@@ -149,20 +130,22 @@ int catalog_new(const struct catalog_conf *conf, struct sc_api *api,
 		struct catalog **out)
 {
 	struct catalog *cat = calloc(1, sizeof(*cat));
-	size_t i;
-	int rc = 0;
+	int rc;
 
 	if (!cat)
 		return -ENOMEM;
 	cat->api = api;
-	cat->built = time(NULL);
-	cat->users = calloc(conf->n_users ? conf->n_users : 1, sizeof(*cat->users));
-	if (!cat->users)
-		rc = -ENOMEM;
-	for (i = 0; !rc && i < conf->n_users; i++) {
-		rc = load_user(cat, conf->users[i], &cat->users[i]);
-		cat->n_users++;
-	}
+	cat->ttl = conf->ttl;
+	cat->probes = conf->probe_concurrency ? conf->probe_concurrency :
+		      CATALOG_PROBES_DEFAULT;
+	if (cat->probes > CATALOG_PROBES_MAX)
+		cat->probes = CATALOG_PROBES_MAX;
+	cat->started = time(NULL);
+	pthread_mutex_init(&cat->lock, NULL);
+	pthread_cond_init(&cat->cond, NULL);
+	rc = meta_cache_open(conf->cache_dir, sc_api_url(api), &cat->meta);
+	if (!rc)
+		rc = load_users(cat, conf);
 	if (rc) {
 		catalog_free(cat);
 		return rc;
@@ -172,26 +155,169 @@ int catalog_new(const struct catalog_conf *conf, struct sc_api *api,
 	return 0;
 }
 
+static void listing_unref(struct catalog_listing *l)
+{
+	if (l && atomic_fetch_sub(&l->refs, 1) == 1)
+		catalog_listing_free(l);
+}
+
 void catalog_free(struct catalog *cat)
 {
 	size_t i, j;
 
 	if (!cat)
 		return;
+	atomic_store(&cat->stopping, 1);
+	pthread_mutex_lock(&cat->lock);
+	while (cat->refreshers)
+		pthread_cond_wait(&cat->cond, &cat->lock);
+	pthread_mutex_unlock(&cat->lock);
 	for (i = 0; i < cat->n_users; i++) {
-		for (j = 0; j < cat->users[i].n_tracks; j++) {
-			sc_track_release(&cat->users[i].tracks[j].t);
-			free(cat->users[i].tracks[j].etag);
-		}
-		free(cat->users[i].tracks);
+		for (j = 0; j < CATALOG_N_DIRS; j++)
+			listing_unref(cat->users[i].dirs[j].cur);
 		sc_user_release(&cat->users[i].user);
 	}
 	free(cat->users);
+	meta_cache_free(cat->meta);
+	pthread_cond_destroy(&cat->cond);
+	pthread_mutex_destroy(&cat->lock);
 	free(cat);
 }
 
-static const struct catalog_user *find_user(const struct catalog *cat,
-					    const char *name, size_t len)
+void catalog_node_release(struct catalog_node *node)
+{
+	listing_unref(node->ref);
+	node->ref = NULL;
+}
+
+struct refresh_job {
+	struct catalog *cat;
+	struct catalog_user *user;
+	enum catalog_dir_index which;
+};
+
+/* Swap a refreshed snapshot in (or note the failure).  Called with lock
+ * held; returns the snapshot to unref after unlocking. */
+static struct catalog_listing *install(struct catalog *cat,
+				       struct catalog_dir *d, int rc,
+				       struct catalog_listing *fresh)
+{
+	struct catalog_listing *old = NULL;
+
+	d->loading = 0;
+	d->error = rc;
+	if (rc) {
+		d->retry_at = catalog_now() + CATALOG_ERROR_HOLD_S;
+	} else {
+		old = d->cur;
+		d->cur = fresh;
+	}
+	pthread_cond_broadcast(&cat->cond);
+	return old;
+}
+
+static void *refresh_main(void *arg)
+{
+	struct refresh_job *job = arg;
+	struct catalog *cat = job->cat;
+	struct catalog_dir *d = &job->user->dirs[job->which];
+	struct catalog_listing *fresh = NULL, *old;
+	int rc = catalog_load(cat, job->user, job->which, &fresh);
+
+	if (rc && rc != -ECANCELED)
+		log_warn("keeping the listing of '%s/%s': cannot refresh it: %s",
+			 job->user->user.permalink, dir_names[job->which],
+			 strerror(-rc));
+	pthread_mutex_lock(&cat->lock);
+	old = install(cat, d, rc, fresh);
+	cat->refreshers--;
+	pthread_cond_broadcast(&cat->cond);
+	pthread_mutex_unlock(&cat->lock);
+	listing_unref(old);
+	free(job);
+	return NULL;
+}
+
+/* Start a background refresh of d.  Called with lock held.  A refresh
+ * that cannot start is tried again at a later use. */
+static void start_refresh(struct catalog *cat, struct catalog_user *u,
+			  enum catalog_dir_index which)
+{
+	struct refresh_job *job = malloc(sizeof(*job));
+	sigset_t all, old;
+	pthread_attr_t attr;
+	pthread_t t;
+	int rc;
+
+	if (!job)
+		return;
+	*job = (struct refresh_job){ cat, u, which };
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* Signals are libfuse's business, not the refresher's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&t, &attr, refresh_main, job);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (rc) {
+		free(job);
+		return;
+	}
+	u->dirs[which].loading = 1;
+	cat->refreshers++;
+}
+
+/* The first listing of d, loaded by this thread.  Called with lock held;
+ * drops it while loading. */
+static int first_load(struct catalog *cat, struct catalog_user *u,
+		      enum catalog_dir_index which)
+{
+	struct catalog_dir *d = &u->dirs[which];
+	struct catalog_listing *fresh = NULL;
+	int rc;
+
+	d->loading = 1;
+	pthread_mutex_unlock(&cat->lock);
+	rc = catalog_load(cat, u, which, &fresh);
+	pthread_mutex_lock(&cat->lock);
+	install(cat, d, rc, fresh);
+	return rc;
+}
+
+/* A reference on the current snapshot of a user's directory, loading it
+ * if there is none and starting a refresh if it is stale. */
+static int get_listing(struct catalog *cat, struct catalog_user *u,
+		       enum catalog_dir_index which,
+		       struct catalog_listing **out)
+{
+	struct catalog_dir *d = &u->dirs[which];
+	int rc = 0;
+
+	pthread_mutex_lock(&cat->lock);
+	while (!d->cur && !rc) {
+		if (d->loading)
+			pthread_cond_wait(&cat->cond, &cat->lock);
+		else if (d->error && catalog_now() < d->retry_at)
+			rc = d->error;
+		else
+			rc = first_load(cat, u, which);
+	}
+	if (d->cur && !d->loading && !atomic_load(&cat->stopping) &&
+	    catalog_now() - d->cur->fetched >= (time_t)cat->ttl &&
+	    catalog_now() >= d->retry_at)
+		start_refresh(cat, u, which);
+	if (d->cur) {
+		rc = 0;
+		atomic_fetch_add(&d->cur->refs, 1);
+		*out = d->cur;
+	}
+	pthread_mutex_unlock(&cat->lock);
+	return rc == -ENOMEM ? rc : rc ? -EIO : 0;
+}
+
+static struct catalog_user *find_user(struct catalog *cat, const char *name,
+				      size_t len)
 {
 	size_t i;
 
@@ -202,15 +328,24 @@ static const struct catalog_user *find_user(const struct catalog *cat,
 	return NULL;
 }
 
-static const struct catalog_track *find_track(const struct catalog_user *u,
-					      const char *name)
+static int find_dir(const char *name, size_t len)
 {
-	struct catalog_track key;
+	int i;
 
-	if (strlen(name) > NAMES_MAX)
-		return NULL;
-	strcpy(key.name, name);
-	return bsearch(&key, u->tracks, u->n_tracks, sizeof(*u->tracks), cmp_track);
+	for (i = 0; i < CATALOG_N_DIRS; i++)
+		if (strlen(dir_names[i]) == len && !strncmp(dir_names[i], name, len))
+			return i;
+	return -1;
+}
+
+static int cmp_file_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct catalog_file *)elem)->name);
+}
+
+static int cmp_playlist_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct catalog_playlist *)elem)->name);
 }
 
 static void dir_node(const struct catalog *cat, enum catalog_kind kind,
@@ -220,65 +355,171 @@ static void dir_node(const struct catalog *cat, enum catalog_kind kind,
 	out->kind = kind;
 	out->user = u;
 	out->size = -1;
-	out->mtime = u && u->mtime ? u->mtime : cat->built;
+	out->mtime = cat->started;
 }
 
 static void file_node(const struct catalog_user *u,
-		      const struct catalog_track *t, struct catalog_node *out)
+		      const struct catalog_file *f, struct catalog_node *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->kind = CATALOG_FILE;
 	out->user = u;
-	out->track = t;
-	out->size = t->size;
-	out->mtime = track_mtime(&t->t);
+	out->file = f;
+	out->size = f->size;
+	out->mtime = catalog_track_mtime(&f->t);
 }
 
-int catalog_lookup(const struct catalog *cat, const char *path,
-		   struct catalog_node *out)
+static void playlist_node(const struct catalog_user *u,
+			  const struct catalog_playlist *p,
+			  struct catalog_node *out)
 {
-	const struct catalog_user *u;
-	const struct catalog_track *t;
-	const char *rest;
-	size_t len;
+	memset(out, 0, sizeof(*out));
+	out->kind = CATALOG_PLAYLIST;
+	out->user = u;
+	out->playlist = p;
+	out->size = -1;
+	out->mtime = p->mtime;
+}
 
-	while (*path == '/')
-		path++;
-	if (!*path) {
-		dir_node(cat, CATALOG_ROOT, NULL, out);
+/* The path's components below the root: at most four ("u", "tracks",
+ * "x") or ("u", "playlists", "p", "x").  Returns how many, or -ENOENT. */
+static int split(const char *path, const char *c[4], size_t len[4])
+{
+	int n = 0;
+
+	for (;;) {
+		while (*path == '/')
+			path++;
+		if (!*path)
+			return n;
+		if (n == 4)
+			return -ENOENT;
+		c[n] = path;
+		len[n] = strcspn(path, "/");
+		if (len[n] > NAMES_MAX)
+			return -ENOENT;
+		path += len[n++];
+	}
+}
+
+/* Find component name (of len bytes) among a snapshot's entries. */
+static int lookup_in(const struct catalog_listing *l,
+		     const struct catalog_playlist *p, const struct catalog_user *u,
+		     const char *name, size_t len, struct catalog_node *out)
+{
+	char key[NAMES_MAX + 1];
+	const struct catalog_file *f;
+	const struct catalog_playlist *pl;
+
+	memcpy(key, name, len);
+	key[len] = '\0';
+	if (!p && l->kind == CATALOG_PLAYLISTS) {
+		pl = bsearch(key, l->playlists, l->n_playlists, sizeof(*pl),
+			     cmp_playlist_name);
+		if (!pl)
+			return -ENOENT;
+		playlist_node(u, pl, out);
 		return 0;
 	}
-	len = strcspn(path, "/");
-	u = find_user(cat, path, len);
-	if (!u)
+	f = p ? bsearch(key, p->files, p->n_files, sizeof(*f), cmp_file_name) :
+	    bsearch(key, l->files, l->n_files, sizeof(*f), cmp_file_name);
+	if (!f)
 		return -ENOENT;
-	rest = path + len;
-	while (*rest == '/')
-		rest++;
-	if (!*rest) {
-		dir_node(cat, CATALOG_USER, u, out);
-		return 0;
-	}
-	len = strcspn(rest, "/");
-	if (len != strlen(CATALOG_TRACKS_DIR) || strncmp(rest, CATALOG_TRACKS_DIR, len))
-		return -ENOENT;
-	rest += len;
-	while (*rest == '/')
-		rest++;
-	if (!*rest) {
-		dir_node(cat, CATALOG_TRACKS, u, out);
-		return 0;
-	}
-	if (strchr(rest, '/'))
-		return -ENOENT;
-	t = find_track(u, rest);
-	if (!t)
-		return -ENOENT;
-	file_node(u, t, out);
+	file_node(u, f, out);
 	return 0;
 }
 
-int catalog_list(const struct catalog *cat, const struct catalog_node *dir,
+/* Below a user's directory: components 2 and 3 of the path. */
+static int lookup_below(struct catalog *cat, struct catalog_user *u,
+			struct catalog_listing *l, int n, const char *c[4],
+			size_t len[4], struct catalog_node *out)
+{
+	int rc = 0;
+
+	if (n == 2) {
+		dir_node(cat, l->kind, u, out);
+	} else {
+		rc = lookup_in(l, NULL, u, c[2], len[2], out);
+		if (!rc && n == 4 && out->kind == CATALOG_PLAYLIST)
+			rc = lookup_in(l, out->playlist, u, c[3], len[3], out);
+		else if (!rc && n == 4)
+			rc = -ENOTDIR;
+	}
+	out->ref = rc ? NULL : l;
+	return rc;
+}
+
+int catalog_lookup(struct catalog *cat, const char *path,
+		   struct catalog_node *out)
+{
+	struct catalog_listing *l = NULL;
+	struct catalog_user *u;
+	const char *c[4];
+	size_t len[4];
+	int n = split(path, c, len), which, rc;
+
+	if (n <= 0) {
+		if (!n)
+			dir_node(cat, CATALOG_ROOT, NULL, out);
+		return n;
+	}
+	u = find_user(cat, c[0], len[0]);
+	if (!u)
+		return -ENOENT;
+	if (n == 1) {
+		dir_node(cat, CATALOG_USER, u, out);
+		return 0;
+	}
+	which = find_dir(c[1], len[1]);
+	if (which < 0)
+		return -ENOENT;
+	rc = get_listing(cat, u, which, &l);
+	if (rc)
+		return rc;
+	rc = lookup_below(cat, u, l, n, c, len, out);
+	if (rc)
+		listing_unref(l);
+	return rc;
+}
+
+static int list_files(const struct catalog_user *u,
+		      const struct catalog_file *files, size_t n,
+		      int (*fn)(void *, const char *, const struct catalog_node *),
+		      void *arg)
+{
+	struct catalog_node child;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < n; i++) {
+		file_node(u, &files[i], &child);
+		rc = fn(arg, files[i].name, &child);
+	}
+	return rc;
+}
+
+static int list_listing(const struct catalog_node *dir,
+			int (*fn)(void *, const char *, const struct catalog_node *),
+			void *arg)
+{
+	const struct catalog_listing *l = dir->ref;
+	struct catalog_node child;
+	size_t i;
+	int rc = 0;
+
+	if (dir->kind == CATALOG_PLAYLIST)
+		return list_files(dir->user, dir->playlist->files,
+				  dir->playlist->n_files, fn, arg);
+	if (dir->kind != CATALOG_PLAYLISTS)
+		return list_files(dir->user, l->files, l->n_files, fn, arg);
+	for (i = 0; !rc && i < l->n_playlists; i++) {
+		playlist_node(dir->user, &l->playlists[i], &child);
+		rc = fn(arg, l->playlists[i].name, &child);
+	}
+	return rc;
+}
+
+int catalog_list(struct catalog *cat, const struct catalog_node *dir,
 		 int (*fn)(void *arg, const char *name,
 			   const struct catalog_node *child),
 		 void *arg)
@@ -295,27 +536,29 @@ int catalog_list(const struct catalog *cat, const struct catalog_node *dir,
 		}
 		return rc;
 	case CATALOG_USER:
-		dir_node(cat, CATALOG_TRACKS, dir->user, &child);
-		return fn(arg, CATALOG_TRACKS_DIR, &child);
-	case CATALOG_TRACKS:
-		for (i = 0; !rc && i < dir->user->n_tracks; i++) {
-			file_node(dir->user, &dir->user->tracks[i], &child);
-			rc = fn(arg, dir->user->tracks[i].name, &child);
+		for (i = 0; !rc && i < CATALOG_N_DIRS; i++) {
+			dir_node(cat, dir_kinds[i], dir->user, &child);
+			rc = fn(arg, dir_names[i], &child);
 		}
 		return rc;
-	default:
+	case CATALOG_FILE:
 		return -ENOTDIR;
+	default:
+		return list_listing(dir, fn, arg);
 	}
 }
 
-int catalog_open(const struct catalog *cat, const struct catalog_node *file,
+int catalog_open(struct catalog *cat, const struct catalog_node *file,
 		 struct source **out)
 {
-	const struct catalog_track *t = file->track;
+	const struct catalog_file *f = file->file;
 
 	if (file->kind != CATALOG_FILE)
 		return -EISDIR;
-	return source_original_new(cat->api, t->t.urn, t->size, t->etag, t->name, out);
+	if (f->source == META_HLS)
+		return source_hls_new(cat->api, f->t.urn, f->size, f->name, out);
+	return source_original_new(cat->api, f->t.urn, f->size, f->etag,
+				   f->name, out);
 }
 
 /* The xattrs of a track, in listxattr order. */
@@ -325,10 +568,10 @@ static const char *const track_xattrs[] = {
 	"user.sc.json", NULL,
 };
 
-static int xattr_value(const struct catalog_track *t, const char *name,
+static int xattr_value(const struct catalog_file *f, const char *name,
 		       char *tmp, size_t size, const char **value)
 {
-	const struct sc_track *s = &t->t;
+	const struct sc_track *s = &f->t;
 	struct tm tm;
 
 	*value = tmp;
@@ -346,7 +589,7 @@ static int xattr_value(const struct catalog_track *t, const char *name,
 		 gmtime_r(&s->created_at, &tm))
 		strftime(tmp, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	else if (!strcmp(name, "user.sc.source"))
-		*value = "original";
+		*value = f->source == META_HLS ? "hls_aac_160" : "original";
 	else if (!strcmp(name, "user.sc.json"))
 		*value = s->json;
 	else
@@ -373,7 +616,7 @@ ssize_t catalog_getxattr(const struct catalog_node *node, const char *name,
 
 	if (node->kind != CATALOG_FILE)
 		return -ENODATA;
-	rc = xattr_value(node->track, name, tmp, sizeof(tmp), &value);
+	rc = xattr_value(node->file, name, tmp, sizeof(tmp), &value);
 	if (rc)
 		return rc;
 	return copy_out(value, strlen(value), buf, size);
@@ -393,4 +636,9 @@ ssize_t catalog_listxattr(const struct catalog_node *node, char *buf,
 		len += strlen(*n) + 1;
 	}
 	return copy_out(names, len, buf, size);
+}
+
+int catalog_copy_allowed(const struct catalog_node *node)
+{
+	return node->kind == CATALOG_FILE && node->file->source == META_ORIGINAL;
 }

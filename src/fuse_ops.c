@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fuse.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -13,6 +15,7 @@
 #include "fuse_ops.h"
 #include "log.h"
 #include "reader.h"
+#include "scfs_copy.h"
 
 static struct scfs_fs *fs_of_context(void)
 {
@@ -38,16 +41,59 @@ static void fill_stat(const struct scfs_fs *fs, const struct catalog_node *n,
 	st->st_blksize = 128 * 1024;
 }
 
+/* Reads as large as the kernel will send: one FUSE round trip per MiB
+ * instead of per 128 KiB.  libfuse derives the kernel's max_pages from
+ * max_write; max_read stays 0 (no limit of our own: libfuse refuses a
+ * value here that was not also given as -o max_read). */
+#define SCFS_MAX_READ (1u << 20)
+/* Background (read-ahead) requests the kernel may have in flight: enough
+ * for its read-ahead of a 1 MiB read to arrive as several requests at
+ * once on several FUSE threads. */
+#define SCFS_MAX_BACKGROUND 64
+
+/* After fuse_daemonize: the read path's workers may start from here. */
 static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	struct scfs_fs *fs = fs_of_context();
+	struct reader_conf rc = { .cache_size = fs->cache_size,
+				  .readahead_max = fs->readahead_max };
+	int err;
 
-	(void)conn;
 	cfg->entry_timeout = fs->ttl;
 	cfg->attr_timeout = fs->ttl;
 	cfg->negative_timeout = fs->ttl;
 	cfg->use_ino = 0;
+	conn->max_write = SCFS_MAX_READ;
+	conn->max_readahead = SCFS_MAX_READ;
+	conn->max_background = SCFS_MAX_BACKGROUND;
+	conn->congestion_threshold = SCFS_MAX_BACKGROUND * 3 / 4;
+	err = reader_pool_new(&rc, &fs->readers);
+	if (err)
+		log_err("cannot set up the read path: %s; every open will fail",
+			strerror(-err));
 	return fs;
+}
+
+static void scfs_op_destroy(void *private_data)
+{
+	struct scfs_fs *fs = private_data;
+
+	reader_pool_free(fs->readers);
+	fs->readers = NULL;
+}
+
+/* Opens of one track share cached bytes: the key names the track, its
+ * rendition and its size (a new version of the track is another file). */
+static void reader_key(const struct catalog_node *n, char *key, size_t size)
+{
+	char urn[128], kind[32];
+	ssize_t a, b;
+
+	a = catalog_getxattr(n, "user.sc.urn", urn, sizeof(urn) - 1);
+	b = catalog_getxattr(n, "user.sc.source", kind, sizeof(kind) - 1);
+	urn[a > 0 ? a : 0] = '\0';
+	kind[b > 0 ? b : 0] = '\0';
+	snprintf(key, size, "%s %s %lld", urn, kind, (long long)n->size);
 }
 
 static int scfs_op_getattr(const char *path, struct stat *st,
@@ -59,8 +105,10 @@ static int scfs_op_getattr(const char *path, struct stat *st,
 
 	(void)fi;
 	rc = catalog_lookup(fs->cat, path, &n);
-	if (!rc)
+	if (!rc) {
 		fill_stat(fs, &n, st);
+		catalog_node_release(&n);
+	}
 	return rc;
 }
 
@@ -79,25 +127,58 @@ static int fill_one(void *arg, const char *name, const struct catalog_node *n)
 	return c->filler(c->buf, name, &st, 0, FUSE_FILL_DIR_PLUS) ? -ENOBUFS : 0;
 }
 
+/* A directory's node stays held from opendir to releasedir, so one
+ * listing (and the entry offsets in it) is read from one snapshot even
+ * if a refresh replaces it meanwhile. */
+static int scfs_op_opendir(const char *path, struct fuse_file_info *fi)
+{
+	struct scfs_fs *fs = fs_of_context();
+	struct catalog_node *n = malloc(sizeof(*n));
+	int rc;
+
+	if (!n)
+		return -ENOMEM;
+	rc = catalog_lookup(fs->cat, path, n);
+	if (!rc && n->kind == CATALOG_FILE) {
+		catalog_node_release(n);
+		rc = -ENOTDIR;
+	}
+	if (rc) {
+		free(n);
+		return rc;
+	}
+	fi->fh = (uint64_t)(uintptr_t)n;
+	return 0;
+}
+
+static int scfs_op_releasedir(const char *path, struct fuse_file_info *fi)
+{
+	struct catalog_node *n = (struct catalog_node *)(uintptr_t)fi->fh;
+
+	(void)path;
+	if (n) {
+		catalog_node_release(n);
+		free(n);
+	}
+	return 0;
+}
+
 static int scfs_op_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 			   off_t off, struct fuse_file_info *fi,
 			   enum fuse_readdir_flags flags)
 {
 	struct fill_ctx c = { fs_of_context(), buf, filler };
-	struct catalog_node n;
+	const struct catalog_node *n = (struct catalog_node *)(uintptr_t)fi->fh;
 	int rc;
 
+	(void)path;
 	(void)off;
-	(void)fi;
 	(void)flags;
-	rc = catalog_lookup(c.fs->cat, path, &n);
-	if (rc)
-		return rc;
-	if (n.kind == CATALOG_FILE)
-		return -ENOTDIR;
+	if (!n)
+		return -EBADF;
 	filler(buf, ".", NULL, 0, 0);
 	filler(buf, "..", NULL, 0, 0);
-	rc = catalog_list(c.fs->cat, &n, fill_one, &c);
+	rc = catalog_list(c.fs->cat, n, fill_one, &c);
 	return rc == -ENOBUFS ? 0 : rc;
 }
 
@@ -107,17 +188,25 @@ static int scfs_op_open(const char *path, struct fuse_file_info *fi)
 	struct catalog_node n;
 	struct source *src;
 	struct reader *r;
+	char key[256];
 	int rc;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
 		return -EROFS;
+	if (!fs->readers)
+		return -ENOMEM;	/* .init could not set the read path up */
 	rc = catalog_lookup(fs->cat, path, &n);
-	if (!rc && n.kind != CATALOG_FILE)
+	if (rc)
+		return rc;
+	if (n.kind != CATALOG_FILE)
 		rc = -EISDIR;
 	if (!rc)
 		rc = catalog_open(fs->cat, &n, &src);
 	if (!rc)
-		rc = reader_new(src, &r);
+		reader_key(&n, key, sizeof(key));
+	catalog_node_release(&n);	/* the source has copies of what it needs */
+	if (!rc)
+		rc = reader_new(fs->readers, src, key, &r);
 	if (rc)
 		return rc;
 	fi->fh = (uint64_t)(uintptr_t)r;
@@ -144,32 +233,56 @@ static int scfs_op_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
+#define XATTR_COPY "user.s3.copy"
+#define XATTR_COPY_STATUS "user.s3.copy.status"
+
 static int scfs_op_getxattr(const char *path, const char *name, char *buf,
 			    size_t size)
 {
+	struct scfs_fs *fs = fs_of_context();
 	struct catalog_node n;
-	int rc = catalog_lookup(fs_of_context()->cat, path, &n);
+	int rc = catalog_lookup(fs->cat, path, &n);
 
-	return rc ? rc : (int)catalog_getxattr(&n, name, buf, size);
+	if (rc)
+		return rc;
+	if (n.kind == CATALOG_FILE && !strcmp(name, XATTR_COPY_STATUS))
+		rc = (int)scfs_copy_status(fs->copy, path, buf, size);
+	else
+		rc = (int)catalog_getxattr(&n, name, buf, size);
+	catalog_node_release(&n);
+	return rc;
 }
 
+/* The catalog's names, then the two of copies. */
 static int scfs_op_listxattr(const char *path, char *buf, size_t size)
 {
+	static const char copy_names[] = XATTR_COPY "\0" XATTR_COPY_STATUS;
 	struct catalog_node n;
 	int rc = catalog_lookup(fs_of_context()->cat, path, &n);
+	ssize_t len;
 
-	return rc ? rc : (int)catalog_listxattr(&n, buf, size);
+	if (rc)
+		return rc;
+	len = catalog_listxattr(&n, buf, size);
+	if (len >= 0 && n.kind == CATALOG_FILE) {
+		if (size && (size_t)len + sizeof(copy_names) > size)
+			len = -ERANGE;
+		else if (size)
+			memcpy(buf + len, copy_names, sizeof(copy_names));
+		if (len >= 0)
+			len += sizeof(copy_names);
+	}
+	catalog_node_release(&n);
+	return (int)len;
 }
 
 static int scfs_op_setxattr(const char *path, const char *name,
 			    const char *value, size_t size, int flags)
 {
-	(void)path;
-	(void)value;
-	(void)size;
 	(void)flags;
-	/* Copies to S3 arrive with the copy-job queue; until then say so. */
-	return strcmp(name, "user.s3.copy") ? -EROFS : -ENOTSUP;
+	if (strcmp(name, XATTR_COPY))
+		return -EROFS;
+	return scfs_copy_submit(fs_of_context()->copy, path, value, size);
 }
 
 static int scfs_op_statfs(const char *path, struct statvfs *st)
@@ -268,8 +381,11 @@ static int erofs_removexattr(const char *path, const char *name)
 
 static const struct fuse_operations scfs_oper = {
 	.init = scfs_op_init,
+	.destroy = scfs_op_destroy,
 	.getattr = scfs_op_getattr,
+	.opendir = scfs_op_opendir,
 	.readdir = scfs_op_readdir,
+	.releasedir = scfs_op_releasedir,
 	.open = scfs_op_open,
 	.read = scfs_op_read,
 	.release = scfs_op_release,

@@ -21,6 +21,14 @@
 #define HTTP_STALL_TIMEOUT_S 30
 /* Idle handles kept for reuse; more are created on demand. */
 #define HTTP_POOL_MAX 32
+/* Idle connections kept open, all hosts together: the reader's ranges in
+ * flight, an HLS read's parallel segments, the API and S3. */
+#define HTTP_IDLE_CONNS 64
+/* Bodies of at least HTTP_BIG_BODY bytes into a caller's buffer are read
+ * HTTP_BIG_BUFFER bytes at a time (measured: 1 GiB on loopback took 0.75 s
+ * of CPU instead of 1.0 s). */
+#define HTTP_BIG_BODY (128u << 10)
+#define HTTP_BIG_BUFFER (512u << 10)
 
 struct http_client {
 	struct http_client_conf conf;
@@ -40,6 +48,8 @@ struct http_xfer {
 	int decided;
 	int error;		/* our own reason to abort the transfer */
 	const volatile int *cancel;
+	struct curl_slist *headers;	/* owned until xfer_finish */
+	char range[64];
 };
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access a,
@@ -350,6 +360,14 @@ static void setup_easy(struct http_client *c, CURL *e,
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, c->conf.stall_timeout_s);
 	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* The shared connection cache keeps what any handle allows, and
+	 * libcurl's default (5) closed the connections of parallel ranges
+	 * after each use: a new TCP handshake and slow start per request. */
+	curl_easy_setopt(e, CURLOPT_MAXCONNECTS, (long)HTTP_IDLE_CONNS);
+	/* A big body read in big pieces: a quarter less CPU per byte than
+	 * libcurl's 16 KiB (fewer recv calls and callbacks). */
+	if (req->dest && req->dest_len >= HTTP_BIG_BODY)
+		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)HTTP_BIG_BUFFER);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "scfs/" "0.1");
 	curl_easy_setopt(e, CURLOPT_VERBOSE, (long)c->conf.verbose);
 	if (c->conf.insecure) {
@@ -394,46 +412,155 @@ static void format_range(const struct http_request *req, char *out, size_t n)
 			 (long long)req->range_end);
 }
 
-int http_perform(struct http_client *c, const struct http_request *req,
-		 struct http_response *resp)
+static void response_reset(const struct http_request *req,
+			   struct http_response *resp)
 {
-	struct http_xfer x = { .req = req, .resp = resp,
-			       .cancel = req->ignore_cancel ? NULL : c->conf.cancel };
-	struct curl_slist *headers;
-	char range[64];
-	CURLcode cc;
-	int oom = 0, rc;
-
 	memset(resp, 0, sizeof(*resp));
 	clear_headers(resp);
 	buf_init(&resp->body, req->dest ? HTTP_MAX_ERROR_BODY :
 		 req->max_body ? req->max_body : HTTP_MAX_BODY_DEFAULT);
-	headers = build_headers(req, &oom);
-	x.easy = pool_take(c);
-	if (oom || !x.easy) {
-		curl_slist_free_all(headers);
-		if (x.easy)
-			curl_easy_cleanup(x.easy);
+}
+
+/* Everything before the transfer: the response reset (so that it can be
+ * released whatever happens), headers, a pooled handle set up for req. */
+static int xfer_start(struct http_client *c, struct http_xfer *x,
+		      const struct http_request *req,
+		      struct http_response *resp)
+{
+	int oom = 0;
+
+	memset(x, 0, sizeof(*x));
+	x->req = req;
+	x->resp = resp;
+	x->cancel = req->ignore_cancel ? NULL : c->conf.cancel;
+	response_reset(req, resp);
+	x->headers = build_headers(req, &oom);
+	x->easy = pool_take(c);
+	if (oom || !x->easy) {
+		curl_slist_free_all(x->headers);
+		if (x->easy)
+			curl_easy_cleanup(x->easy);
 		return -ENOMEM;
 	}
-	format_range(req, range, sizeof(range));
-	setup_easy(c, x.easy, req, &x, headers, range);
-	cc = curl_easy_perform(x.easy);
-	curl_easy_getinfo(x.easy, CURLINFO_RESPONSE_CODE, &resp->status);
+	format_range(req, x->range, sizeof(x->range));
+	setup_easy(c, x->easy, req, x, x->headers, x->range);
+	return 0;
+}
+
+/* Everything after it: status, sizes, our errno; the handle goes back. */
+static int xfer_finish(struct http_client *c, struct http_xfer *x,
+		       CURLcode cc)
+{
+	const struct http_request *req = x->req;
+	struct http_response *resp = x->resp;
+	int rc;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (resp->status == 200 && resp->total_size < 0 &&
 	    req->range_start <= 0)
 		resp->total_size = resp->content_length;
-	rc = x.error ? x.error : curl_to_errno(cc);
+	rc = x->error ? x->error : curl_to_errno(cc);
 	/* Writing into dest past what was asked is a server that ignored our
 	 * Range end; the bytes we kept are the ones we wanted. */
-	if (rc == -E2BIG && req->dest && x.to_dest)
+	if (rc == -E2BIG && req->dest && x->to_dest)
 		rc = 0;
-	curl_slist_free_all(headers);
-	pool_give(c, x.easy);
+	curl_slist_free_all(x->headers);
+	x->headers = NULL;
+	pool_give(c, x->easy);
+	x->easy = NULL;
 	if (rc && rc != -ECANCELED)
 		log_debug(LOG_SUB_HTTP, "%s transfer failed: %s", req->method,
 			  curl_easy_strerror(cc));
 	return rc;
+}
+
+int http_perform(struct http_client *c, const struct http_request *req,
+		 struct http_response *resp)
+{
+	struct http_xfer x;
+	int rc = xfer_start(c, &x, req, resp);
+
+	if (rc)
+		return rc;
+	return xfer_finish(c, &x, curl_easy_perform(x.easy));
+}
+
+/* Hand every finished transfer of multi to xfer_finish; returns how many
+ * finished. */
+static size_t many_reap(struct http_client *c, CURLM *multi,
+			struct http_xfer *xs, int *rcs)
+{
+	struct http_xfer *x;
+	CURLMsg *msg;
+	size_t done = 0;
+	int left;
+
+	while ((msg = curl_multi_info_read(multi, &left))) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_multi_remove_handle(multi, x->easy);
+		rcs[x - xs] = xfer_finish(c, x, msg->data.result);
+		done++;
+	}
+	return done;
+}
+
+/* A multi that fails as a whole fails every transfer still in it. */
+static void many_abandon(struct http_client *c, CURLM *multi,
+			 struct http_xfer *xs, size_t n, int *rcs)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!xs[i].easy)
+			continue;
+		curl_multi_remove_handle(multi, xs[i].easy);
+		rcs[i] = xfer_finish(c, &xs[i], CURLE_OUT_OF_MEMORY);
+	}
+}
+
+int http_perform_many(struct http_client *c, const struct http_request *reqs,
+		      size_t n, unsigned max_parallel,
+		      struct http_response *resps, int *rcs)
+{
+	struct http_xfer *xs = calloc(n ? n : 1, sizeof(*xs));
+	CURLM *multi = curl_multi_init();
+	size_t next = 0, running = 0;
+	int still, rc = 0;
+
+	if (!xs || !multi) {
+		free(xs);
+		if (multi)
+			curl_multi_cleanup(multi);
+		return -ENOMEM;
+	}
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)HTTP_IDLE_CONNS);
+	while (!rc && (next < n || running)) {
+		for (; running < (max_parallel ? max_parallel : 1) && next < n; next++) {
+			rcs[next] = xfer_start(c, &xs[next], &reqs[next], &resps[next]);
+			if (rcs[next])
+				continue;
+			curl_easy_setopt(xs[next].easy, CURLOPT_PRIVATE, &xs[next]);
+			curl_multi_add_handle(multi, xs[next].easy);
+			running++;
+		}
+		if (curl_multi_perform(multi, &still) != CURLM_OK)
+			rc = -ENOMEM;
+		else
+			running -= many_reap(c, multi, xs, rcs);
+		if (!rc && running &&
+		    curl_multi_poll(multi, NULL, 0, 100, NULL) != CURLM_OK)
+			rc = -ENOMEM;
+	}
+	many_abandon(c, multi, xs, n, rcs);
+	for (; next < n; next++) {
+		response_reset(&reqs[next], &resps[next]);
+		rcs[next] = -ENOMEM;
+	}
+	curl_multi_cleanup(multi);
+	free(xs);
+	return 0;
 }
 
 void http_response_release(struct http_response *resp)

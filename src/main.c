@@ -21,7 +21,9 @@
 #include "http.h"
 #include "log.h"
 #include "sc_api.h"
+#include "scfs_copy.h"
 #include "scfs_version.h"
+#include "statefile.h"
 
 /* How long a listing is trusted; the real API's data changes slowly and
  * its rate limits punish eager clients. */
@@ -37,6 +39,9 @@ struct scfs_opts {
 	char *s3_endpoint;
 	char *s3_region;
 	int s3_path_style;
+	int probe_concurrency;
+	unsigned cache_size;	/* MiB; 0: the default */
+	unsigned readahead_max;	/* MiB; 0: the default */
 	int debug_http;
 	int debug_api;
 	int debug_reader;
@@ -53,6 +58,9 @@ static const struct fuse_opt scfs_opt_spec[] = {
 	SCFS_OPT("auth_url=%s", auth_url, 0),
 	SCFS_OPT("ttl=%d", ttl, 0),
 	SCFS_OPT("cache_dir=%s", cache_dir, 0),
+	SCFS_OPT("probe_concurrency=%d", probe_concurrency, 0),
+	SCFS_OPT("cache_size=%u", cache_size, 0),
+	SCFS_OPT("readahead_max=%u", readahead_max, 0),
 	SCFS_OPT("s3_endpoint=%s", s3_endpoint, 0),
 	SCFS_OPT("s3_region=%s", s3_region, 0),
 	SCFS_OPT("s3_path_style", s3_path_style, 1),
@@ -76,17 +84,24 @@ static void usage(const char *prog)
 {
 	printf("usage: %s [options] MOUNTPOINT\n\n"
 "scfs options (-o opt[,opt...]):\n"
-"    user=PERMALINK[:PERMALINK...]  SoundCloud users to show (repeatable)\n"
+"    user=PERMALINK[:PERMALINK...]  SoundCloud users to show (repeatable;\n"
+"                           default: the owner of SOUNDCLOUD_ACCESS_TOKEN)\n"
 "    api_url=URL            API base (default %s)\n"
 "    auth_url=URL           OAuth token endpoint (default %s)\n"
 "    ttl=SECONDS            how long a listing is trusted (default %d)\n"
-"    cache_dir=DIR          persistent metadata (default $XDG_CACHE_HOME/scfs)\n"
+"    cache_dir=DIR          persistent metadata and tokens\n"
+"                           (default $XDG_CACHE_HOME/scfs, else ~/.cache/scfs)\n"
+"    probe_concurrency=N    size probes in flight per listing (default %d)\n"
+"    cache_size=MiB         memory for cached and read-ahead bytes (default %u)\n"
+"    readahead_max=MiB      read-ahead window of a sequential reader (default %u)\n"
 "    s3_endpoint=URL, s3_region=R, s3_path_style   where copies go\n"
 "    debug_http, debug_api, debug_reader   per-subsystem debug logs\n"
 "\n"
 "credentials come from the environment: SOUNDCLOUD_CLIENT_ID and\n"
 "SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN [+ SOUNDCLOUD_REFRESH_TOKEN]\n\n",
-	       prog, SC_API_URL_DEFAULT, SC_AUTH_URL_DEFAULT, SCFS_TTL_DEFAULT);
+	       prog, SC_API_URL_DEFAULT, SC_AUTH_URL_DEFAULT, SCFS_TTL_DEFAULT,
+	       CATALOG_PROBES_DEFAULT, READER_CACHE_DEFAULT >> 20,
+	       READER_READAHEAD_MAX_DEFAULT >> 20);
 }
 
 static int add_users(struct scfs_opts *o, const char *list)
@@ -175,33 +190,78 @@ static int check_mountpoint(const char *mnt)
 	return 0;
 }
 
+/* The cache directory (tokens, metadata), created 0700.  An explicit
+ * cache_dir= that cannot be used stops the mount; without one and
+ * without $HOME, scfs runs with nothing persisted. */
+static int prepare_cache_dir(struct scfs_opts *o)
+{
+	int rc = 0;
+
+	if (!o->cache_dir && statefile_default_dir(&o->cache_dir)) {
+		fprintf(stderr, "scfs: warning: no cache directory ($XDG_CACHE_HOME and $HOME unset): tokens and sizes are not kept\n");
+		return 0;
+	}
+	if (o->cache_dir)
+		rc = statefile_mkdirs(o->cache_dir);
+	if (rc)
+		fprintf(stderr, "scfs: cannot use cache directory '%s': %s\n",
+			o->cache_dir, strerror(-rc));
+	return rc;
+}
+
 struct scfs_engine {
 	struct http_client *http;
 	struct sc_api *api;
 	struct catalog *cat;
+	struct scfs_copy *copy;
+	/* Set once the mount is gone: transfers still running (a listing
+	 * refresh waiting out a 429) end at once instead of minutes later. */
+	volatile int stopping;
 };
 
 static void engine_stop(struct scfs_engine *e)
 {
+	e->stopping = 1;
+	/* Copies read through the catalog: they go first (and abort). */
+	scfs_copy_free(e->copy);
 	catalog_free(e->cat);
 	sc_api_free(e->api);
 	http_client_free(e->http);
 	memset(e, 0, sizeof(*e));
 }
 
+/* The user.s3.copy queue.  Its threads start with the first copy, after
+ * the daemon has forked. */
+static int start_copies(const struct scfs_opts *o, struct scfs_engine *e)
+{
+	struct scfs_copy_conf conf = { .s3_endpoint = o->s3_endpoint,
+		.s3_region = o->s3_region, .s3_path_style = o->s3_path_style };
+	int rc = scfs_copy_new(&conf, e->cat, e->http, &e->copy);
+
+	if (rc)
+		fprintf(stderr, "scfs: cannot start: %s\n", strerror(-rc));
+	return rc;
+}
+
 /* Everything that talks to the network before the mount.  Prints one line
  * on failure. */
 static int engine_start(const struct scfs_opts *o, struct scfs_engine *e)
 {
-	struct http_client_conf hc = { .verbose = o->debug_http };
+	struct http_client_conf hc = { .verbose = o->debug_http,
+					.cancel = &e->stopping };
 	struct sc_api_conf ac = {
 		.api_url = o->api_url, .auth_url = o->auth_url,
 		.client_id = env("SOUNDCLOUD_CLIENT_ID"),
 		.client_secret = env("SOUNDCLOUD_CLIENT_SECRET"),
 		.access_token = env("SOUNDCLOUD_ACCESS_TOKEN"),
 		.refresh_token = env("SOUNDCLOUD_REFRESH_TOKEN"),
+		.cache_dir = o->cache_dir,
 	};
-	struct catalog_conf cc = { o->users, o->n_users };
+	struct catalog_conf cc = {
+		.users = o->users, .n_users = o->n_users, .ttl = (unsigned)o->ttl,
+		.probe_concurrency = (unsigned)o->probe_concurrency,
+		.cache_dir = o->cache_dir,
+	};
 	char err[600];
 	int rc;
 
@@ -223,6 +283,8 @@ static int engine_start(const struct scfs_opts *o, struct scfs_engine *e)
 	else if (rc)
 		fprintf(stderr, "scfs: not mounting: cannot list the users' tracks: %s\n",
 			strerror(-rc));
+	if (!rc)
+		rc = start_copies(o, e);
 	return rc;
 }
 
@@ -325,7 +387,9 @@ int main(int argc, char **argv)
 		  debug_mask(&o), "scfs");
 	if (check_mountpoint(cmd.mountpoint))
 		goto out_opts;
-	if (!o.n_users) {
+	/* Without user=, a user token's owner is shown. */
+	if (!o.n_users && !env("SOUNDCLOUD_ACCESS_TOKEN") &&
+	    !env("SOUNDCLOUD_REFRESH_TOKEN")) {
 		fprintf(stderr, "scfs: no user to show: add -o user=PERMALINK\n");
 		goto out_opts;
 	}
@@ -333,9 +397,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "scfs: invalid ttl=%d: must be 0 or more seconds\n", o.ttl);
 		goto out_opts;
 	}
+	if (o.probe_concurrency < 0 || o.probe_concurrency > CATALOG_PROBES_MAX) {
+		fprintf(stderr, "scfs: invalid probe_concurrency=%d: must be 1 to %d\n",
+			o.probe_concurrency, CATALOG_PROBES_MAX);
+		goto out_opts;
+	}
+	if (prepare_cache_dir(&o))
+		goto out_opts;
 	if (engine_start(&o, &engine))
 		goto out_engine;
 	fs = (struct scfs_fs){ engine.cat, getuid(), getgid(), o.ttl };
+	fs.cache_size = (size_t)o.cache_size << 20;
+	fs.readahead_max = (size_t)o.readahead_max << 20;
+	fs.copy = engine.copy;
 	rc = mount_and_serve(&args, &cmd, &fs);
 out_engine:
 	engine_stop(&engine);

@@ -119,17 +119,56 @@ static const char *safe_ext(const char *ext)
 	return ext;
 }
 
+/* "<prefix><title><suffix>" with the title made safe and cut so the
+ * whole fits NAMES_MAX bytes; prefix and suffix are ours and short. */
+static void compose(const char *prefix, const char *title, const char *suffix,
+		    char out[NAMES_MAX + 1])
+{
+	char clean[NAMES_MAX + 1];
+	size_t room = NAMES_MAX - strlen(prefix) - strlen(suffix);
+
+	if (!clean_title(title, clean, room))
+		snprintf(clean, sizeof(clean), "untitled");
+	snprintf(out, NAMES_MAX + 1, "%s%s%s", prefix, clean, suffix);
+}
+
 void names_track_name(const char *title, int64_t id, const char *ext,
 		      char out[NAMES_MAX + 1])
 {
-	char suffix[64], clean[NAMES_MAX + 1];
-	size_t room;
+	char suffix[64];
 
 	snprintf(suffix, sizeof(suffix), " [%lld].%s", (long long)id, safe_ext(ext));
-	room = NAMES_MAX - strlen(suffix);
-	if (!clean_title(title, clean, room))
-		snprintf(clean, sizeof(clean), "untitled");
-	snprintf(out, NAMES_MAX + 1, "%s%s", clean, suffix);
+	compose("", title, suffix, out);
+}
+
+void names_playlist_dir(const char *title, int64_t id,
+			char out[NAMES_MAX + 1])
+{
+	char suffix[32];
+
+	snprintf(suffix, sizeof(suffix), " [%lld]", (long long)id);
+	compose("", title, suffix, out);
+}
+
+unsigned names_position_width(size_t count)
+{
+	unsigned width = 1;
+
+	while (count >= 10) {
+		count /= 10;
+		width++;
+	}
+	return width < 2 ? 2 : width;
+}
+
+void names_playlist_entry(unsigned pos, unsigned width, const char *title,
+			  int64_t id, const char *ext, char out[NAMES_MAX + 1])
+{
+	char prefix[32], suffix[64];
+
+	snprintf(prefix, sizeof(prefix), "%0*u - ", width > 10 ? 10 : (int)width, pos);
+	snprintf(suffix, sizeof(suffix), " [%lld].%s", (long long)id, safe_ext(ext));
+	compose(prefix, title, suffix, out);
 }
 
 /* filename="x.wav" or filename=x.wav; returns the extension or NULL. */

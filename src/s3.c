@@ -13,6 +13,7 @@
 #include "hash.h"
 #include "log.h"
 #include "s3.h"
+#include "s3_list.h"
 #include "s3_xml.h"
 #include "sigv4.h"
 
@@ -46,6 +47,11 @@ struct s3_call {
 	size_t body_len;
 	const char *payload_hash;	/* NULL: computed from body */
 	int cleanup;		/* runs even when the transfer is cancelled */
+	/* S3 may answer 200 and report the failure in the body (it has
+	 * sent white-space keep-alives while working): a 200 whose root
+	 * element is <Error> is then a failure like any other. */
+	int error_in_200;
+	unsigned part;		/* UploadPart's number, for messages */
 };
 
 int s3_client_new(const struct aws_config *aws, struct http_client *http,
@@ -174,9 +180,20 @@ static int s3_code_retryable(const char *code)
 	return 0;
 }
 
+static int s3_body_is_error(const struct http_response *resp)
+{
+	char root[64];
+
+	return !s3_xml_root(resp->body.data, resp->body.len, root, sizeof(root)) &&
+	       !strcmp(root, "Error");
+}
+
 static int s3_status_errno(long status)
 {
 	int rc = http_status_to_errno(status);
+
+	if (status >= 200 && status < 300)
+		return -EIO;	/* an <Error> inside a 200 */
 
 	return rc == -EINVAL || rc == -ERANGE || rc == -EAGAIN ? -EIO : rc;
 }
@@ -197,8 +214,10 @@ static int s3_attempt(struct s3_client *s3, const struct s3_call *c,
 
 	buf_init(&lines, 64 << 10);
 	rc = s3_sign(s3, c, path, host, hash, &lines, wire, &n_wire, amz_date);
-	if (rc)
+	if (rc) {
+		buf_release(&lines);
 		return rc;
+	}
 	http_request_init(&req, c->method, url);
 	req.headers = wire;
 	req.body = c->body;
@@ -214,11 +233,44 @@ static int s3_attempt(struct s3_client *s3, const struct s3_call *c,
 		snprintf(err->message, sizeof(err->message), "%s", strerror(-rc));
 		return rc;
 	}
-	if (resp->status >= 200 && resp->status < 300)
+	if (resp->status >= 200 && resp->status < 300 &&
+	    !(c->error_in_200 && s3_body_is_error(resp)))
 		return 0;
 	s3_parse_error(resp, err);
 	*retry = http_is_retryable(0, resp->status) || s3_code_retryable(err->code);
 	return s3_status_errno(resp->status);
+}
+
+/* "PUT s3://bucket/key" for messages: never the query (upload ids are
+ * harmless, but one rule for every URL is easier to keep). */
+static void s3_where(const struct s3_call *c, char *out, size_t size)
+{
+	snprintf(out, size, "%s s3://%s/%s", c->method, c->bucket,
+		 c->key ? c->key : "");
+}
+
+static void s3_log_attempt(const struct s3_call *c, int rc,
+			   const struct http_response *resp,
+			   const struct s3_error *err, const struct timespec *t0,
+			   unsigned attempt)
+{
+	char where[300], what[128];
+	struct timespec t1;
+
+	if (!log_enabled(LOG_DEBUG, LOG_SUB_S3))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s3_where(c, where, sizeof(where));
+	if (resp->status)
+		snprintf(what, sizeof(what), "HTTP %ld%s%s", resp->status,
+			 rc ? " " : "", rc ? err->code : "");
+	else
+		snprintf(what, sizeof(what), "%s", strerror(-rc));
+	/* %.0u prints nothing for 0: only UploadPart has a part number. */
+	log_debug(LOG_SUB_S3, "%s%s%.0u: %s, %zu bytes up, %.1f ms (attempt %u)",
+		  where, c->part ? " part " : "", c->part, what, c->body_len,
+		  (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+		  (double)(t1.tv_nsec - t0->tv_nsec) / 1e6, attempt + 1);
 }
 
 static int s3_call(struct s3_client *s3, const struct s3_call *c,
@@ -227,11 +279,13 @@ static int s3_call(struct s3_client *s3, const struct s3_call *c,
 	struct buf path, host, url;
 	char hash[65], where[300];
 	unsigned attempt, seed = (unsigned)time(NULL) ^ (unsigned)(size_t)c;
+	struct timespec t0;
 	int rc, retry;
 
 	buf_init(&path, 8192);
 	buf_init(&host, 1024);
 	buf_init(&url, 16384);
+	memset(resp, 0, sizeof(*resp));
 	rc = s3_target(s3, c, &path, &host);
 	if (!rc)
 		rc = buf_appendf(&url, "%s://%s%s%s%s", s3->scheme, buf_str(&host),
@@ -241,16 +295,17 @@ static int s3_call(struct s3_client *s3, const struct s3_call *c,
 		hash_sha256_hex(c->body ? c->body : "", c->body_len, hash);
 	for (attempt = 0; !rc; attempt++) {
 		retry = 0;
+		err->attempts = attempt + 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		rc = s3_attempt(s3, c, buf_str(&url), buf_str(&path), buf_str(&host),
 				c->payload_hash ? c->payload_hash : hash, resp,
 				err, &retry);
+		s3_log_attempt(c, rc, resp, err, &t0, attempt);
 		if (!rc || !retry || attempt + 1 >= S3_MAX_ATTEMPTS)
 			break;
-		snprintf(where, sizeof(where), "%s s3://%s/%s", c->method,
-			 c->bucket, c->key ? c->key : "");
-		log_info("retrying %s after %s%s(attempt %u)", where,
-			 err->code[0] ? err->code : err->message,
-			 err->code[0] ? " " : " ", attempt + 1);
+		s3_where(c, where, sizeof(where));
+		log_info("retrying %s after %s (attempt %u)", where,
+			 err->code[0] ? err->code : err->message, attempt + 1);
 		http_response_release(resp);
 		rc = http_sleep_ms(s3->http, http_backoff_ms(attempt,
 				   S3_BACKOFF_BASE_MS, S3_BACKOFF_CAP_MS, &seed),
@@ -406,7 +461,7 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 	struct sigv4_header h[1] = { { "Content-MD5", md5_b64 } };
 	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
 			     .extra = h, .n_extra = 1, .body = data,
-			     .body_len = len };
+			     .body_len = len, .part = part_number };
 	struct buf q;
 	int rc;
 
@@ -433,26 +488,13 @@ static int complete_body(unsigned n, char *const *etags, struct buf *b)
 	return rc;
 }
 
-/* S3 may answer 200 and then report failure in the body. */
-static int complete_check(const struct http_response *resp,
-			  struct s3_error *err)
-{
-	char root[64];
-
-	if (s3_xml_root(resp->body.data, resp->body.len, root, sizeof(root)))
-		return 0;	/* an empty 200 is a success */
-	if (strcmp(root, "Error"))
-		return 0;
-	s3_parse_error(resp, err);
-	return -EIO;
-}
-
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
 			  unsigned n_parts, char *const *etags,
 			  struct s3_error *err)
 {
-	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key };
+	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
+			     .error_in_200 = 1 };
 	struct http_response resp;
 	struct buf q, body;
 	int rc;
@@ -467,10 +509,12 @@ int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 	c.body_len = body.len;
 	if (!rc) {
 		rc = s3_call(s3, &c, &resp, err);
-		if (!rc)
-			rc = complete_check(&resp, err);
 		http_response_release(&resp);
 	}
+	/* A retried Complete that finds no upload may have completed on an
+	 * attempt whose answer was lost: the caller checks the object. */
+	if (rc == -ENOENT && err->attempts > 1 && !strcmp(err->code, "NoSuchUpload"))
+		rc = -EALREADY;
 	buf_release(&q);
 	buf_release(&body);
 	return rc;
@@ -504,4 +548,52 @@ const char *s3_error_text(const struct s3_error *err, int rc, char *out,
 		snprintf(out, size, "%s", err->message[0] ? err->message :
 			 strerror(-rc));
 	return out;
+}
+
+/* list-type=2&prefix=P[&continuation-token=T], encoded as SigV4 wants. */
+static int list_query(const char *prefix, const char *token, struct buf *q)
+{
+	int rc = buf_appends(q, "list-type=2&prefix=");
+
+	if (!rc)
+		rc = sigv4_uri_encode(prefix, strlen(prefix), 0, q);
+	if (!rc && token) {
+		rc = buf_appends(q, "&continuation-token=");
+		if (!rc)
+			rc = sigv4_uri_encode(token, strlen(token), 0, q);
+	}
+	return rc;
+}
+
+int s3_list_objects(struct s3_client *s3, const char *bucket,
+		    const char *prefix, struct s3_list_page *page,
+		    struct s3_error *err)
+{
+	struct s3_call c = { .method = "GET", .bucket = bucket };
+	struct http_response resp;
+	char *token = NULL;
+	struct buf q;
+	int rc;
+
+	do {
+		buf_init(&q, 8192);
+		rc = list_query(prefix, token, &q);
+		free(token);
+		token = NULL;
+		c.query = buf_str(&q);
+		if (!rc)
+			rc = s3_call(s3, &c, &resp, err);
+		buf_release(&q);
+		if (rc)
+			break;
+		rc = s3_list_parse(resp.body.data, resp.body.len, page);
+		http_response_release(&resp);
+		if (rc == -EBADMSG)
+			snprintf(err->message, sizeof(err->message),
+				 "malformed ListObjectsV2 answer");
+		if (!rc && page->truncated && page->next_token &&
+		    !(token = strdup(page->next_token)))
+			rc = -ENOMEM;
+	} while (!rc && token);
+	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,28 +22,18 @@
 #include "log.h"
 #include "names.h"
 #include "s3.h"
+#include "s3_guard.h"
+#include "sc_api.h"
 #include "scfs_version.h"
 #include "sink.h"
+#include "source_original.h"
+#include "source_url.h"
 #include "uploader.h"
+#include "sc2s3_i.h"
 
-#define EXIT_TRANSFER 1
-#define EXIT_USAGE 2
 
 static volatile int interrupted;
 
-struct cli {
-	const char *command;
-	const char *src;
-	const char *dst;
-	struct aws_config_overrides aws;
-	size_t part_size;
-	unsigned concurrency;
-	int progress;		/* -1: when stderr is a terminal */
-	int quiet;
-	int json;
-	const char *api_url;
-	const char *auth_url;
-};
 
 struct progress {
 	struct timespec start;
@@ -56,20 +47,25 @@ static void usage(FILE *f)
 "usage: sc2s3 cp SRC DST [OPTIONS]\n"
 "       sc2s3 sync SRC DST [--dry-run] [--delete] [--jobs N] [OPTIONS]\n"
 "\n"
-"SRC: a file, '-' for stdin.  DST: s3://bucket/key, or s3://bucket/prefix/\n"
-"to append the source's name.\n"
+"SRC: a file, '-' for stdin, an http(s):// URL, or a SoundCloud track\n"
+"(https://soundcloud.com/USER/TRACK or soundcloud:tracks:ID, through the API:\n"
+"set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN).\n"
+"DST: s3://bucket/key, or s3://bucket/prefix/ to append the source's name.\n"
 "\n"
 "options:\n"
 "  --endpoint-url URL   S3 endpoint (default: AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL, AWS)\n"
 "  --region REGION      (default: AWS_REGION, AWS_DEFAULT_REGION, profile, us-east-1)\n"
 "  --profile NAME       credentials profile in ~/.aws/credentials\n"
 "  --path-style         path-style addressing (default for custom endpoints)\n"
-"  --part-size SIZE     multipart part size, e.g. 16M (default 8M, at least 5M)\n"
+"  --part-size SIZE     base part size, e.g. 16M (default 8M, 5M to 5G); grows\n"
+"                       for big objects and long streams (see sc2s3(1))\n"
 "  --concurrency N      parts in flight (default %d)\n"
+"  --expected-size SIZE roughly how big a stream (stdin) is, to size its parts\n"
 "  --progress, --no-progress   progress line on stderr (default: when a terminal)\n"
 "  --quiet              print nothing but errors\n"
 "  --json               one JSON object per transfer on stdout\n"
 "  --api-url URL, --auth-url URL   SoundCloud API and OAuth endpoints\n"
+"  -d, --debug          one line per S3 request on stderr (never a secret)\n"
 "  -h, --help, -V, --version\n"
 "\n"
 "exit status: 0 done, 1 a transfer failed, 2 usage or configuration error\n",
@@ -87,6 +83,7 @@ static int parse_size(const char *s, size_t *out)
 	case 'k': case 'K': v <<= 10; end++; break;
 	case 'm': case 'M': v <<= 20; end++; break;
 	case 'g': case 'G': v <<= 30; end++; break;
+	case 't': case 'T': v <<= 40; end++; break;
 	default: break;
 	}
 	if (*end == 'i')
@@ -101,21 +98,27 @@ static int parse_size(const char *s, size_t *out)
 
 enum { OPT_ENDPOINT = 256, OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE,
        OPT_PART_SIZE, OPT_CONCURRENCY, OPT_PROGRESS, OPT_NO_PROGRESS,
-       OPT_QUIET, OPT_JSON, OPT_API_URL, OPT_AUTH_URL };
+       OPT_QUIET, OPT_JSON, OPT_API_URL, OPT_AUTH_URL, OPT_EXPECTED_SIZE,
+       OPT_DRY_RUN, OPT_DELETE, OPT_JOBS };
 
 static const struct option long_options[] = {
 	{ "endpoint-url", required_argument, NULL, OPT_ENDPOINT },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "delete", no_argument, NULL, OPT_DELETE },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "region", required_argument, NULL, OPT_REGION },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "path-style", no_argument, NULL, OPT_PATH_STYLE },
 	{ "part-size", required_argument, NULL, OPT_PART_SIZE },
 	{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+	{ "expected-size", required_argument, NULL, OPT_EXPECTED_SIZE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "api-url", required_argument, NULL, OPT_API_URL },
 	{ "auth-url", required_argument, NULL, OPT_AUTH_URL },
+	{ "debug", no_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -136,10 +139,25 @@ static int parse_option(struct cli *c, int opt, const char *arg)
 	case OPT_JSON: c->json = 1; return 0;
 	case OPT_API_URL: c->api_url = arg; return 0;
 	case OPT_AUTH_URL: c->auth_url = arg; return 0;
+	case OPT_DRY_RUN: c->dry_run = 1; return 0;
+	case OPT_DELETE: c->delete = 1; return 0;
+	case OPT_JOBS:
+		c->jobs = (unsigned)strtoul(arg, &end, 10);
+		if (*end || c->jobs < 1 || c->jobs > 16) {
+			fprintf(stderr, "sc2s3: invalid --jobs '%s': expected 1 to 16\n", arg);
+			return -EINVAL;
+		}
+		return 0;
 	case OPT_PART_SIZE:
 		if (parse_size(arg, &c->part_size) || c->part_size < UPLOAD_PART_SIZE_MIN ||
 		    c->part_size > UPLOAD_PART_SIZE_MAX) {
 			fprintf(stderr, "sc2s3: invalid --part-size '%s': expected a size from 5M to 5G\n", arg);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_EXPECTED_SIZE:
+		if (parse_size(arg, &c->expected_size)) {
+			fprintf(stderr, "sc2s3: invalid --expected-size '%s': expected a size such as 120G\n", arg);
 			return -EINVAL;
 		}
 		return 0;
@@ -162,13 +180,15 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	int opt, n = 0;
 
 	c->progress = -1;
-	while ((opt = getopt_long(argc, argv, "-hV", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "-dhV", long_options, NULL)) != -1) {
 		if (opt == 1) {
 			if (n == 3) {
 				fprintf(stderr, "sc2s3: unexpected argument '%s'\n", optarg);
 				return EXIT_USAGE;
 			}
 			pos[n++] = optarg;
+		} else if (opt == 'd') {
+			c->debug = 1;
 		} else if (opt == 'h') {
 			usage(stdout);
 			exit(0);
@@ -195,6 +215,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	}
 	c->src = pos[1];
 	c->dst = pos[2];
+	if (!strcmp(c->command, "cp") && (c->dry_run || c->delete || c->jobs)) {
+		fprintf(stderr, "sc2s3: --dry-run, --delete and --jobs are options of sync\n");
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -243,35 +267,164 @@ static void catch_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-struct transfer {
-	struct source *src;
-	struct s3_location dst;
-	char *key;			/* final key; owned */
-	char urn[128];			/* x-amz-meta-sc-* from the mount */
-	char sc_source[32];
-	char size_text[32];
-	const char *meta_names[3];
-	const char *meta_values[3];
-	struct s3_meta meta;
-};
 
-static int open_source(const char *path, struct source **out)
+enum source_kind { SRC_STDIN, SRC_FILE, SRC_URL, SRC_SOUNDCLOUD };
+
+static enum source_kind source_kind(const char *src)
 {
-	const char *base;
+	if (!strcmp(src, "-"))
+		return SRC_STDIN;
+	if (!strncmp(src, "https://soundcloud.com/", 23) ||
+	    !strncmp(src, "soundcloud:", 11))
+		return SRC_SOUNDCLOUD;
+	if (!strncmp(src, "http://", 7) || !strncmp(src, "https://", 8))
+		return SRC_URL;
+	return SRC_FILE;
+}
+
+/* A file or stdin.  Returns 0 or an exit status (message printed). */
+static int open_file(const char *path, struct source **out)
+{
+	const char *base = strrchr(path, '/');
 	int fd, rc;
 
 	if (!strcmp(path, "-"))
-		return source_fd_new(dup(STDIN_FILENO), "stdin", out);
-	if (!strncmp(path, "http://", 7) || !strncmp(path, "https://", 8) ||
-	    !strncmp(path, "soundcloud:", 11))
-		return -EPROTONOSUPPORT;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	base = strrchr(path, '/');
-	rc = source_fd_new(fd, base ? base + 1 : path, out);
+		fd = dup(STDIN_FILENO);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+	} else {
+		rc = source_fd_new(fd, strcmp(path, "-") ? (base ? base + 1 : path) :
+				   "stdin", out);
+		if (rc)
+			close(fd);
+	}
+	if (!rc)
+		return 0;
+	fprintf(stderr, "sc2s3: cannot open '%s': %s\n", path, strerror(-rc));
+	return EXIT_USAGE;
+}
+
+static int open_url(const char *url, struct transfer *t)
+{
+	char err[700];
+	int rc = source_url_new(t->http, url, &t->src, err, sizeof(err));
+
+	if (!rc)
+		return 0;
+	fprintf(stderr, "sc2s3: %s\n", err);
+	/* What the server refuses is the user's to fix, like a missing file;
+	 * a failed transfer may work next time. */
+	return rc == -ENOENT || rc == -EACCES || rc == -ENOTSUP ||
+	       rc == -EINVAL ? EXIT_USAGE : EXIT_TRANSFER;
+}
+
+/* Whether the track's original may go into a bucket: downloadable
+ * originals, and the tracks of the user whose token this is (the API's
+ * terms forbid copying anyone else's; RESEARCH.md section 0, item 7). */
+static int may_copy(struct sc_api *api, int user_token,
+		    const struct sc_track *tr)
+{
+	struct sc_user me = { 0 };
+	const char *path;
+	struct buf body;
+	int mine = 0;
+	size_t n;
+
+	if (tr->downloadable)
+		return 1;
+	if (!user_token || !tr->permalink_url ||
+	    !(path = strstr(tr->permalink_url, "://")))
+		return 0;
+	path = strchr(path + 3, '/');
+	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
+	if (path && !sc_api_get_json(api, "/me", &body) &&
+	    !sc_json_user(body.data, body.len, &me) && me.permalink) {
+		n = strlen(me.permalink);
+		mine = !strncasecmp(path + 1, me.permalink, n) && path[n + 1] == '/';
+	}
+	sc_user_release(&me);
+	buf_release(&body);
+	return mine;
+}
+
+static int track_failed(const char *ref, int rc)
+{
+	if (rc == -EINVAL)
+		fprintf(stderr, "sc2s3: '%s' is not a SoundCloud track: expected https://soundcloud.com/USER/TRACK or soundcloud:tracks:ID\n",
+			ref);
+	else if (rc == -ENOENT)
+		fprintf(stderr, "sc2s3: cannot read '%s': no such track\n", ref);
+	else
+		fprintf(stderr, "sc2s3: cannot read '%s': %s\n", ref, strerror(-rc));
+	return rc == -EINVAL || rc == -ENOENT || rc == -EACCES ? EXIT_USAGE :
+	       EXIT_TRANSFER;
+}
+
+/* The original of a track the API describes, as a source named like the
+ * file on the mount. */
+static int open_original(const char *ref, struct transfer *t,
+			 const struct sc_track *tr)
+{
+	char ext[16], name[NAMES_MAX + 1];
+	struct sc_probe probe = { 0 };
+	int rc = sc_api_probe_original(t->api, tr->urn, &probe);
+
+	if (!rc) {
+		names_ext_for(probe.content_type, probe.disposition, ext);
+		names_track_name(tr->title, tr->id, ext, name);
+		rc = source_original_new(t->api, tr->urn, probe.size, probe.etag,
+					 name, &t->src);
+	}
+	if (!rc) {
+		t->src->content_type = probe.content_type;
+		probe.content_type = NULL;
+		snprintf(t->urn, sizeof(t->urn), "%s", tr->urn);
+		snprintf(t->sc_source, sizeof(t->sc_source), "original");
+	}
+	sc_probe_release(&probe);
 	if (rc)
-		close(fd);
+		fprintf(stderr, "sc2s3: cannot read the original of '%s': %s\n", ref,
+			strerror(-rc));
+	return rc ? EXIT_TRANSFER : 0;
+}
+
+static int open_soundcloud(const struct cli *c, struct transfer *t)
+{
+	struct sc_api_conf conf = { .api_url = c->api_url, .auth_url = c->auth_url,
+		.client_id = getenv("SOUNDCLOUD_CLIENT_ID"),
+		.client_secret = getenv("SOUNDCLOUD_CLIENT_SECRET"),
+		.access_token = getenv("SOUNDCLOUD_ACCESS_TOKEN"),
+		.refresh_token = getenv("SOUNDCLOUD_REFRESH_TOKEN") };
+	int user_token = conf.access_token && *conf.access_token;
+	struct sc_track tr = { 0 };
+	char err[400];
+	int rc;
+
+	if (!user_token && !(conf.client_id && *conf.client_id &&
+			     conf.client_secret && *conf.client_secret)) {
+		fprintf(stderr, "sc2s3: cannot read '%s': no SoundCloud credentials: set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN\n",
+			c->src);
+		return EXIT_USAGE;
+	}
+	if (sc_api_new(&conf, t->http, &t->api))
+		return EXIT_TRANSFER;
+	if (sc_api_authenticate(t->api, err, sizeof(err))) {
+		fprintf(stderr, "sc2s3: cannot sign in to SoundCloud: %s\n", err);
+		return EXIT_USAGE;
+	}
+	rc = sc_api_resolve_track(t->api, c->src, &tr);
+	if (rc)
+		return track_failed(c->src, rc);
+	if (!may_copy(t->api, user_token, &tr)) {
+		fprintf(stderr, "sc2s3: will not copy '%s' (%s): only downloadable originals and your own tracks (with your user token) may be copied\n",
+			c->src, tr.urn);
+		rc = EXIT_TRANSFER;
+	} else {
+		rc = open_original(c->src, t, &tr);
+	}
+	sc_track_release(&tr);
 	return rc;
 }
 
@@ -279,17 +432,22 @@ static int open_source(const char *path, struct source **out)
 static void read_mount_meta(const char *path, struct transfer *t)
 {
 	ssize_t n;
-	size_t i = 0;
 
 	n = getxattr(path, "user.sc.urn", t->urn, sizeof(t->urn) - 1);
-	if (n > 0) {
-		t->urn[n] = '\0';
+	t->urn[n > 0 ? n : 0] = '\0';
+	n = getxattr(path, "user.sc.source", t->sc_source, sizeof(t->sc_source) - 1);
+	t->sc_source[n > 0 ? n : 0] = '\0';
+}
+
+static void fill_meta(struct transfer *t)
+{
+	size_t i = 0;
+
+	if (t->urn[0]) {
 		t->meta_names[i] = "sc-urn";
 		t->meta_values[i++] = t->urn;
 	}
-	n = getxattr(path, "user.sc.source", t->sc_source, sizeof(t->sc_source) - 1);
-	if (n > 0) {
-		t->sc_source[n] = '\0';
+	if (t->sc_source[0]) {
 		t->meta_names[i] = "sc-source";
 		t->meta_values[i++] = t->sc_source;
 	}
@@ -306,7 +464,37 @@ static void read_mount_meta(const char *path, struct transfer *t)
 			       names_type_for(t->src->name);
 }
 
-static void json_string(FILE *f, const char *s)
+int sc2s3_open_source(const struct cli *c, struct transfer *t)
+{
+	int rc;
+
+	switch (source_kind(c->src)) {
+	case SRC_URL:
+		rc = open_url(c->src, t);
+		break;
+	case SRC_SOUNDCLOUD:
+		rc = open_soundcloud(c, t);
+		break;
+	case SRC_FILE:
+		rc = open_file(c->src, &t->src);
+		if (!rc)
+			read_mount_meta(c->src, t);
+		if (!rc && !strcmp(t->sc_source, SC2S3_STREAM_SOURCE)) {
+			fprintf(stderr, "sc2s3: cannot copy '%s': it is a SoundCloud stream, and only originals (downloadable, or your own with a user token) may be copied\n",
+				c->src);
+			rc = EXIT_TRANSFER;
+		}
+		break;
+	default:
+		rc = open_file(c->src, &t->src);
+		break;
+	}
+	if (!rc)
+		fill_meta(t);
+	return rc;
+}
+
+void sc2s3_json_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -329,17 +517,17 @@ static void report(const struct cli *c, const struct transfer *t,
 	snprintf(dst, sizeof(dst), "s3://%s/%s", t->dst.bucket, t->key);
 	if (c->json) {
 		printf("{\"source\":");
-		json_string(stdout, c->src);
+		sc2s3_json_string(stdout, c->src);
 		printf(",\"destination\":");
-		json_string(stdout, dst);
+		sc2s3_json_string(stdout, dst);
 		printf(",\"status\":\"%s\",\"bytes\":%lld,\"parts\":%u,\"seconds\":%.3f",
 		       rc ? "failed" : "done", (long long)r->bytes, r->parts, seconds);
 		if (rc) {
 			printf(",\"error\":");
-			json_string(stdout, why);
+			sc2s3_json_string(stdout, why);
 		} else {
 			printf(",\"etag\":");
-			json_string(stdout, r->etag);
+			sc2s3_json_string(stdout, r->etag);
 		}
 		printf("}\n");
 	}
@@ -352,7 +540,7 @@ static void report(const struct cli *c, const struct transfer *t,
 		       seconds > 0 ? (double)r->bytes / seconds / 1e6 : 0.0, r->etag);
 }
 
-static int final_key(struct transfer *t)
+int sc2s3_final_key(struct transfer *t)
 {
 	if (s3_location_is_prefix(&t->dst))
 		return asprintf(&t->key, "%s%s", t->dst.key, t->src->name) < 0 ?
@@ -381,13 +569,25 @@ static int check_destination(struct s3_client *s3, const char *endpoint,
 	return EXIT_USAGE;
 }
 
-static int run_upload(const struct cli *c, struct s3_client *s3,
-		      struct transfer *t)
+static void watch_begun(void *arg, const char *bucket, const char *key,
+			const char *upload_id)
+{
+	s3_guard_set(arg, bucket, key, upload_id);
+}
+
+static void watch_ended(void *arg)
+{
+	s3_guard_clear(arg);
+}
+
+int sc2s3_run_upload(const struct cli *c, struct s3_client *s3,
+		     struct transfer *t)
 {
 	struct progress prog = { .enabled = c->progress == 1 ||
 				 (c->progress < 0 && !c->quiet && isatty(STDERR_FILENO)) };
 	struct upload_conf conf = { .part_size = c->part_size,
 		.concurrency = c->concurrency, .cancel = &interrupted,
+		.size_hint = (int64_t)c->expected_size,
 		.progress = show_progress, .progress_arg = &prog };
 	struct upload_result result;
 	struct sink *sink;
@@ -397,8 +597,12 @@ static int run_upload(const struct cli *c, struct s3_client *s3,
 	rc = sink_s3_new(s3, t->dst.bucket, t->key, &t->meta, &sink);
 	if (rc)
 		return EXIT_TRANSFER;
+	t->watch = (struct sink_s3_watch){ watch_begun, watch_ended, t->guard };
+	if (t->guard)
+		sink_s3_set_watch(sink, &t->watch);
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	rc = upload_run(&conf, t->src, sink, &result, why, sizeof(why));
+	t->bytes = rc ? 0 : result.bytes;
 	if (prog.enabled)
 		fputc('\n', stderr);
 	report(c, t, &result, rc, why, seconds_since(&prog.start));
@@ -409,27 +613,19 @@ static int run_upload(const struct cli *c, struct s3_client *s3,
 static int cmd_cp(const struct cli *c, struct s3_client *s3,
 		  const char *endpoint, struct transfer *t)
 {
-	int rc = open_source(c->src, &t->src);
+	int rc = sc2s3_open_source(c, t);
 
-	if (rc == -EPROTONOSUPPORT) {
-		fprintf(stderr, "sc2s3: cannot copy '%s': URL and SoundCloud sources are not supported yet\n", c->src);
-		return EXIT_USAGE;
-	}
-	if (rc) {
-		fprintf(stderr, "sc2s3: cannot open '%s': %s\n", c->src, strerror(-rc));
-		return EXIT_USAGE;
-	}
-	read_mount_meta(c->src, t);
-	if (final_key(t))
+	if (rc)
+		return rc;
+	if (sc2s3_final_key(t))
 		return EXIT_TRANSFER;
 	rc = check_destination(s3, endpoint, t);
-	return rc ? rc : run_upload(c, s3, t);
+	return rc ? rc : sc2s3_run_upload(c, s3, t);
 }
 
 static int run(const struct cli *c, struct transfer *t)
 {
 	struct http_client_conf hc = { .cancel = &interrupted };
-	struct http_client *http = NULL;
 	struct s3_client *s3 = NULL;
 	struct aws_config aws;
 	char err[512];
@@ -443,17 +639,30 @@ static int run(const struct cli *c, struct transfer *t)
 		fprintf(stderr, "sc2s3: %s\n", err);
 		return EXIT_USAGE;
 	}
-	rc = http_client_new(&hc, &http);
+	/* Before any thread and before libcurl: the watchdog is a fork. */
+	rc = s3_guard_start(&aws, &t->guard);
+	if (rc)
+		log_warn("cannot start the upload watchdog: %s; a killed sc2s3 may leave an unfinished upload",
+			 strerror(-rc));
+	rc = http_client_new(&hc, &t->http);
 	if (!rc)
-		rc = s3_client_new(&aws, http, &s3);
+		rc = s3_client_new(&aws, t->http, &s3);
 	if (rc) {
 		fprintf(stderr, "sc2s3: cannot start: %s\n", strerror(-rc));
 		rc = EXIT_TRANSFER;
+	} else if (!strcmp(c->command, "sync")) {
+		rc = check_destination(s3, aws.endpoint_url, t);
+		if (!rc)
+			rc = sc2s3_sync(c, s3, t->http, &t->dst);
 	} else {
 		rc = cmd_cp(c, s3, aws.endpoint_url, t);
 	}
+	source_free(t->src);
+	t->src = NULL;
+	sc_api_free(t->api);
 	s3_client_free(s3);
-	http_client_free(http);
+	http_client_free(t->http);
+	s3_guard_stop(t->guard);
 	aws_config_release(&aws);
 	return rc;
 }
@@ -468,13 +677,10 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		return rc;
-	if (!strcmp(c.command, "sync")) {
-		fprintf(stderr, "sc2s3: sync is not implemented yet\n");
-		return EXIT_USAGE;
-	}
+	if (c.debug)
+		log_setup(LOG_DEBUG, LOG_SUB_ALL, "sc2s3");
 	catch_signals();
 	rc = run(&c, &t);
-	source_free(t.src);
 	s3_location_release(&t.dst);
 	free(t.key);
 	if (interrupted && rc)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sc_api: requests to the SoundCloud API.  Owns the token state machine:
- * a token is used until it nears expiry or is refused (401), then refreshed
- * under token_lock by exactly one thread, with the refresh token if there
- * is one, else a new client-credentials grant.
+ * sc_api: requests to the SoundCloud API.  Every GET carries the OAuth
+ * header (sc_auth.c keeps the token), is retried on 429 (waiting as long
+ * as the answer says) and on 5xx, and renews the token once on a 401.
+ * Listings follow next_href under the pagination guards (page_guard.c).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -13,42 +13,20 @@
 #include <strings.h>
 #include <time.h>
 
-#include "hash.h"
 #include "log.h"
+#include "page_guard.h"
 #include "sc_api.h"
+#include "sc_api_i.h"
 #include "sigv4.h"
 
-/* Refresh this long before the stated expiry, so a token never dies
- * between the check and the request. */
-#define SC_TOKEN_MARGIN_S 60
 /* A 429 storm or a flapping gateway is waited out, not reported; the
  * attempts and the per-wait cap bound how long (about 4 minutes). */
 #define SC_MAX_ATTEMPTS 10
 #define SC_BACKOFF_BASE_MS 500
 #define SC_BACKOFF_CAP_MS 30000
-/* Real listings have a few thousand tracks at 200 a page; empty pages with
- * a next_href happen (private tracks count toward pages) but not forever. */
-#define SC_MAX_PAGES 2000
-#define SC_MAX_EMPTY_PAGES 50
 #define SC_URL_MAX 4096
-
-struct sc_api {
-	char *api_url;
-	char *auth_url;
-	char *client_id;
-	char *client_secret;
-	struct http_client *http;
-	pthread_mutex_t token_lock;
-	char *access_token;	/* protected by token_lock */
-	char *refresh_token;	/* protected by token_lock */
-	time_t expires_at;	/* protected by token_lock; 0: unknown */
-	unsigned seed;		/* protected by token_lock */
-};
-
-static char *dup_or_null(const char *s)
-{
-	return s && *s ? strdup(s) : NULL;
-}
+/* The largest page the API documents. */
+#define SC_PAGE_LIMIT 200
 
 int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
 	       struct sc_api **out)
@@ -59,15 +37,11 @@ int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
 	if (!api)
 		return -ENOMEM;
 	api->http = http;
-	api->api_url = strdup(conf->api_url ? conf->api_url : SC_API_URL_DEFAULT);
-	api->auth_url = strdup(conf->auth_url ? conf->auth_url : SC_AUTH_URL_DEFAULT);
-	api->client_id = dup_or_null(conf->client_id);
-	api->client_secret = dup_or_null(conf->client_secret);
-	api->access_token = dup_or_null(conf->access_token);
-	api->refresh_token = dup_or_null(conf->refresh_token);
 	api->seed = (unsigned)time(NULL);
 	pthread_mutex_init(&api->token_lock, NULL);
-	if (!api->api_url || !api->auth_url) {
+	api->api_url = strdup(conf->api_url ? conf->api_url : SC_API_URL_DEFAULT);
+	api->auth_url = strdup(conf->auth_url ? conf->auth_url : SC_AUTH_URL_DEFAULT);
+	if (!api->api_url || !api->auth_url || sc_auth_init(api, conf)) {
 		sc_api_free(api);
 		return -ENOMEM;
 	}
@@ -78,13 +52,6 @@ int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
 	return 0;
 }
 
-static void free_secret(char *s)
-{
-	if (s)
-		memset(s, 0, strlen(s));
-	free(s);
-}
-
 void sc_api_free(struct sc_api *api)
 {
 	if (!api)
@@ -92,9 +59,9 @@ void sc_api_free(struct sc_api *api)
 	free(api->api_url);
 	free(api->auth_url);
 	free(api->client_id);
-	free_secret(api->client_secret);
-	free_secret(api->access_token);
-	free_secret(api->refresh_token);
+	sc_auth_free_secret(api->client_secret);
+	free(api->cache_dir);
+	token_release(&api->tok);
 	pthread_mutex_destroy(&api->token_lock);
 	free(api);
 }
@@ -104,147 +71,14 @@ struct http_client *sc_api_http(struct sc_api *api)
 	return api->http;
 }
 
-static int form_append(struct buf *b, const char *name, const char *value)
+const char *sc_api_url(const struct sc_api *api)
 {
-	int rc = buf_appendf(b, "%s%s=", b->len ? "&" : "", name);
-
-	return rc ? rc : sigv4_uri_encode(value, strlen(value), 0, b);
+	return api->api_url;
 }
 
-/* POST the token endpoint.  Called with token_lock held. */
-static int token_request(struct sc_api *api, const char *refresh,
-			 char *err, size_t err_size)
+int sc_api_has_user_token(const struct sc_api *api)
 {
-	struct buf form, basic;
-	struct http_request req;
-	struct http_response resp;
-	struct sc_token tok;
-	char *auth = NULL, msg[256], where[512];
-	const char *headers[4];
-	int rc;
-
-	buf_init(&form, 16384);
-	buf_init(&basic, 1024);
-	rc = form_append(&form, "grant_type", refresh ? "refresh_token" : "client_credentials");
-	if (!rc && refresh)
-		rc = form_append(&form, "refresh_token", refresh);
-	if (!rc && api->client_id)
-		rc = buf_appendf(&basic, "%s:%s", api->client_id,
-				 api->client_secret ? api->client_secret : "");
-	if (!rc && basic.len) {
-		auth = malloc(basic.len * 2 + 32);
-		if (!auth)
-			rc = -ENOMEM;
-		else {
-			strcpy(auth, "Authorization: Basic ");
-			hash_base64((const unsigned char *)basic.data, basic.len,
-				    auth + strlen(auth));
-		}
-	}
-	if (rc)
-		goto out;
-	headers[0] = "Content-Type: application/x-www-form-urlencoded";
-	headers[1] = "Accept: application/json; charset=utf-8";
-	headers[2] = auth;
-	headers[3] = NULL;
-	http_request_init(&req, "POST", api->auth_url);
-	req.headers = headers;
-	req.body = form.data;
-	req.body_len = form.len;
-	req.max_body = 64 << 10;
-	rc = http_perform(api->http, &req, &resp);
-	log_url(api->auth_url, where, sizeof(where));
-	if (rc) {
-		snprintf(err, err_size, "cannot reach the token endpoint '%s': %s",
-			 where, strerror(-rc));
-		goto out;
-	}
-	if (resp.status != 200 ||
-	    sc_json_token(resp.body.data, resp.body.len, &tok)) {
-		sc_json_error_message(resp.body.data, resp.body.len, msg, sizeof(msg));
-		snprintf(err, err_size, "token endpoint '%s' refused the %s: HTTP %ld%s%s",
-			 where, refresh ? "refresh token" : "client credentials",
-			 resp.status, msg[0] ? ": " : "", msg);
-		rc = resp.status == 401 || resp.status == 400 || resp.status == 403 ?
-		     -EACCES : -EIO;
-	} else {
-		free_secret(api->access_token);
-		api->access_token = tok.access_token;
-		if (tok.refresh_token) {
-			free_secret(api->refresh_token);
-			api->refresh_token = tok.refresh_token;
-		}
-		api->expires_at = tok.expires_in > 0 ? time(NULL) + tok.expires_in : 0;
-		log_debug(LOG_SUB_API, "new access token, expires in %ld s", tok.expires_in);
-	}
-	http_response_release(&resp);
-out:
-	buf_release(&form);
-	if (basic.data)
-		memset(basic.data, 0, basic.len);
-	buf_release(&basic);
-	free_secret(auth);
-	return rc;
-}
-
-/* Get a fresh token.  Called with token_lock held. */
-static int token_renew(struct sc_api *api, char *err, size_t err_size)
-{
-	char *refresh = api->refresh_token ? strdup(api->refresh_token) : NULL;
-	int rc = -EACCES;
-
-	if (refresh) {
-		rc = token_request(api, refresh, err, err_size);
-		free_secret(refresh);
-		if (!rc)
-			return 0;
-		log_warn("%s", err);
-	}
-	if (!api->client_id) {
-		if (!refresh)
-			snprintf(err, err_size, "the access token was refused and there is no refresh token or client id to get another");
-		return rc;
-	}
-	return token_request(api, NULL, err, err_size);
-}
-
-int sc_api_authenticate(struct sc_api *api, char *err, size_t err_size)
-{
-	int rc = 0;
-
-	pthread_mutex_lock(&api->token_lock);
-	if (!api->access_token) {
-		if (!api->client_id && !api->refresh_token) {
-			snprintf(err, err_size, "no SoundCloud credentials: set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN");
-			rc = -ENOKEY;
-		} else {
-			rc = token_renew(api, err, err_size);
-		}
-	}
-	pthread_mutex_unlock(&api->token_lock);
-	return rc;
-}
-
-/* "Authorization: OAuth <token>" into out; renews a token near expiry or
- * equal to stale (the one a 401 refused). */
-static int auth_header(struct sc_api *api, const char *stale, struct buf *out)
-{
-	char err[512];
-	int rc = 0;
-
-	pthread_mutex_lock(&api->token_lock);
-	if (!api->access_token ||
-	    (stale && !strcmp(stale, api->access_token)) ||
-	    (api->expires_at && time(NULL) + SC_TOKEN_MARGIN_S >= api->expires_at)) {
-		rc = token_renew(api, err, sizeof(err));
-		if (rc)
-			log_err("%s", err);
-	}
-	buf_reset(out);
-	if (!rc)
-		rc = buf_appendf(out, "Authorization: OAuth %s", api->access_token);
-	pthread_mutex_unlock(&api->token_lock);
-	return rc;
+	return api->user_token;
 }
 
 static unsigned backoff(struct sc_api *api, unsigned attempt)
@@ -287,12 +121,11 @@ static size_t origin_len(const char *url)
 static int build_url(const struct sc_api *api, const char *path_or_url,
 		     struct buf *url)
 {
-	size_t n = origin_len(api->api_url);
 	char where[512];
 
 	if (path_or_url[0] == '/')
 		return buf_appendf(url, "%s%s", api->api_url, path_or_url);
-	if (origin_len(path_or_url) != n || strncasecmp(path_or_url, api->api_url, n)) {
+	if (!page_guard_same_origin(api->api_url, path_or_url)) {
 		log_err("refusing to follow '%s': not on the API host",
 			log_url(path_or_url, where, sizeof(where)));
 		return -EPERM;
@@ -320,37 +153,40 @@ static int api_get(struct sc_api *api, const char *url,
 		   struct http_response *resp)
 {
 	const char *headers[3] = { NULL, "Accept: application/json; charset=utf-8", NULL };
-	char where[512], *stale = NULL;
+	char where[512], *refused = NULL;
 	struct http_request req;
 	struct buf auth;
 	unsigned attempt, wait_ms;
-	int rc = 0, refreshed = 0;
+	int rc = 0, renewed = 0;
 
+	memset(resp, 0, sizeof(*resp));	/* releasable whatever happens */
 	buf_init(&auth, 8192);
 	log_url(url, where, sizeof(where));
 	for (attempt = 0; !rc; attempt++) {
-		rc = auth_header(api, stale, &auth);
+		rc = sc_auth_header(api, refused, &auth);
 		if (rc)
 			break;
 		headers[0] = auth.data;
 		http_request_init(&req, "GET", url);
 		req.headers = headers;
 		rc = http_perform(api->http, &req, resp);
-		if (!rc && resp->status == 401 && !refreshed) {
+		if (!rc && resp->status == 401 && !renewed) {
 			/* Expired or revoked: renew once, then try again. */
-			refreshed = 1;
-			free_secret(stale);
-			stale = strdup(auth.data + strlen("Authorization: OAuth "));
+			renewed = 1;
+			sc_auth_free_secret(refused);
+			refused = strdup(auth.data + strlen("Authorization: OAuth "));
 			http_response_release(resp);
 			continue;
 		}
 		if (!should_retry(api, where, rc, resp, attempt, &wait_ms))
 			break;
-		if (!rc)
-			http_response_release(resp);
+		/* Even a failed transfer may hold headers it received. */
+		http_response_release(resp);
 		rc = http_sleep_ms(api->http, wait_ms, 0);
 	}
-	free_secret(stale);
+	if (rc)
+		http_response_release(resp);
+	sc_auth_free_secret(refused);
 	if (auth.data)
 		memset(auth.data, 0, auth.len);
 	buf_release(&auth);
@@ -369,6 +205,14 @@ static int api_failure(const char *url, const struct http_response *resp)
 	return http_status_to_errno(resp->status) ?: -EIO;
 }
 
+/* Why a transfer failed, in words a user understands. */
+static const char *transfer_error(int rc)
+{
+	if (rc == -E2BIG)
+		return "the answer is larger than the 8 MiB a page may have";
+	return strerror(-rc);
+}
+
 int sc_api_get_json(struct sc_api *api, const char *path_or_url,
 		    struct buf *out)
 {
@@ -381,9 +225,9 @@ int sc_api_get_json(struct sc_api *api, const char *path_or_url,
 	rc = build_url(api, path_or_url, &url);
 	if (!rc)
 		rc = api_get(api, url.data, &resp);
-	if (rc && rc != -EPERM && url.data)
+	if (rc && rc != -EPERM && rc != -ECANCELED && url.data)
 		log_err("cannot fetch '%s': %s",
-			log_url(url.data, where, sizeof(where)), strerror(-rc));
+			log_url(url.data, where, sizeof(where)), transfer_error(rc));
 	if (!rc) {
 		if (resp.status == 200) {
 			buf_release(out);
@@ -426,15 +270,67 @@ static int api_redirect(struct sc_api *api, const char *path, char **location)
 	return rc;
 }
 
+int64_t sc_api_user_id_from_location(const char *api_url, const char *location)
+{
+	const char *p;
+	size_t n;
+
+	if (!page_guard_same_origin(api_url, location))
+		return -1;
+	p = location + origin_len(location);
+	if (strncmp(p, "/users/", 7))
+		return -1;
+	p += 7;
+	if (!strncmp(p, "soundcloud:users:", 17))
+		p += 17;
+	else if (!strncasecmp(p, "soundcloud%3Ausers%3A", 21))
+		p += 21;
+	n = strspn(p, "0123456789");
+	/* 18 digits always fit in an int64_t */
+	if (!n || n > 18 || (p[n] && strcmp(p + n, "/")))
+		return -1;
+	return (int64_t)strtoll(p, NULL, 10);
+}
+
+/* A user object with just what a listing needs: its id and URN. */
+static int user_from_id(int64_t id, struct sc_user *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->id = id;
+	if (asprintf(&out->urn, "soundcloud:users:%lld", (long long)id) < 0) {
+		out->urn = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The user object at path (GET), read. */
+static int get_user(struct sc_api *api, const char *path, const char *who,
+		    struct sc_user *out)
+{
+	struct buf body;
+	int rc;
+
+	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
+	rc = sc_api_get_json(api, path, &body);
+	if (!rc) {
+		rc = sc_json_user(body.data, body.len, out);
+		if (rc == -EBADMSG)
+			log_err("cannot read the user object of '%s': malformed JSON", who);
+	}
+	buf_release(&body);
+	return rc;
+}
+
 int sc_api_resolve_user(struct sc_api *api, const char *permalink,
 			struct sc_user *out)
 {
-	struct buf path, body;
 	char *location = NULL;
+	struct buf path;
+	int64_t id;
 	int rc;
 
 	buf_init(&path, SC_URL_MAX);
-	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
 	rc = buf_appends(&path, "/resolve?url=");
 	if (!rc)
 		rc = sigv4_uri_encode("https://soundcloud.com/", 23, 0, &path);
@@ -442,112 +338,145 @@ int sc_api_resolve_user(struct sc_api *api, const char *permalink,
 		rc = sigv4_uri_encode(permalink, strlen(permalink), 0, &path);
 	if (!rc)
 		rc = api_redirect(api, path.data, &location);
-	if (!rc)
-		rc = sc_api_get_json(api, location, &body);
 	if (!rc) {
-		rc = sc_json_user(body.data, body.len, out);
-		if (rc == -EBADMSG)
-			log_err("cannot read the user object of '%s': malformed JSON", permalink);
+		/* The location names the user: no need to fetch it. */
+		id = sc_api_user_id_from_location(api->api_url, location);
+		rc = id >= 0 ? user_from_id(id, out) :
+		     get_user(api, location, permalink, out);
 	}
 	free(location);
 	buf_release(&path);
-	buf_release(&body);
 	return rc;
 }
 
-struct page_guard {
-	char **seen;		/* every next_href followed so far */
-	size_t n_seen;
-	unsigned empty_run;
+int sc_api_me(struct sc_api *api, struct sc_user *out)
+{
+	return get_user(api, "/me", "me", out);
+}
+
+/* What a listing does with one page's JSON: parse it, hand its items on,
+ * and say how many there were and where the next page is. */
+struct lister {
+	int (*page)(struct lister *l, const struct buf *body, size_t *n,
+		    char **next);
+	int (*track_fn)(void *arg, struct sc_track *track);
+	int (*playlist_fn)(void *arg, struct sc_playlist *playlist);
+	void *arg;
+	size_t skipped;
 };
 
-/* Whether following href would loop; records it otherwise. */
-static int guard_seen(struct page_guard *g, const char *href)
+static int tracks_page(struct lister *l, const struct buf *body, size_t *n,
+		       char **next)
 {
-	char **grown;
+	struct sc_page page;
 	size_t i;
+	int rc = sc_json_tracks_page(body->data, body->len, &page);
 
-	for (i = 0; i < g->n_seen; i++)
-		if (!strcmp(g->seen[i], href))
-			return 1;
-	grown = realloc(g->seen, (g->n_seen + 1) * sizeof(*grown));
-	if (!grown)
-		return -ENOMEM;
-	g->seen = grown;
-	g->seen[g->n_seen] = strdup(href);
-	if (!g->seen[g->n_seen])
-		return -ENOMEM;
-	g->n_seen++;
-	return 0;
-}
-
-static void guard_release(struct page_guard *g)
-{
-	while (g->n_seen)
-		free(g->seen[--g->n_seen]);
-	free(g->seen);
-}
-
-static int deliver_page(struct sc_page *page,
-			int (*fn)(void *arg, struct sc_track *track), void *arg)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; !rc && i < page->n; i++)
-		rc = fn(arg, &page->tracks[i]);
+	for (i = 0; !rc && i < page.n; i++)
+		rc = l->track_fn(l->arg, &page.tracks[i]);
+	if (!rc) {
+		*n = page.n + page.skipped;
+		l->skipped += page.skipped;
+		*next = page.next_href;
+		page.next_href = NULL;
+		sc_page_release(&page);
+	}
 	return rc;
 }
 
-static int first_page_path(const char *path, struct buf *out)
+static int playlists_page(struct lister *l, const struct buf *body,
+			  size_t *n, char **next)
 {
-	return buf_appendf(out, "%s%climit=200&linked_partitioning=true", path,
-			   strchr(path, '?') ? '&' : '?');
+	struct sc_playlist_page page;
+	size_t i;
+	int rc = sc_json_playlists_page(body->data, body->len, &page);
+
+	for (i = 0; !rc && i < page.n; i++)
+		rc = l->playlist_fn(l->arg, &page.items[i]);
+	if (!rc) {
+		*n = page.n + page.skipped;
+		l->skipped += page.skipped;
+		*next = page.next_href;
+		page.next_href = NULL;
+		sc_playlist_page_release(&page);
+	}
+	return rc;
+}
+
+/* Act on the guard's verdict: 1 to follow next, 0 to stop, or -errno. */
+static int follow(const char *path, const char *next, int verdict)
+{
+	char where[512];
+
+	if (verdict < 0)
+		return verdict;
+	switch (verdict) {
+	case PAGE_FOLLOW:
+		return 1;
+	case PAGE_DONE:
+		return 0;
+	case PAGE_FOREIGN:
+		log_err("refusing to follow the next page of '%s' to '%s': not on the API host",
+			path, log_url(next, where, sizeof(where)));
+		return -EPERM;
+	default:
+		log_warn("listing '%s' stops at %s", path, page_verdict_name(verdict));
+		return 0;
+	}
+}
+
+static int list_pages(struct sc_api *api, const char *path, struct lister *l)
+{
+	struct page_guard guard = { 0 };
+	struct buf url, body;
+	char *next = NULL, where[512];
+	size_t n = 0;
+	int rc, go;
+
+	buf_init(&url, SC_URL_MAX);
+	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
+	rc = buf_appendf(&url, "%s%s%climit=%d&linked_partitioning=true", api->api_url,
+			 path, strchr(path, '?') ? '&' : '?', SC_PAGE_LIMIT);
+	if (!rc)
+		rc = page_guard_init(&guard, api->api_url, url.data, 0, 0);
+	while (!rc) {
+		rc = sc_api_get_json(api, url.data, &body);
+		if (!rc && (rc = l->page(l, &body, &n, &next)) == -EBADMSG)
+			log_err("cannot read '%s': malformed JSON or a missing field",
+				log_url(url.data, where, sizeof(where)));
+		if (rc)
+			break;
+		go = follow(path, next, page_guard_next(&guard, n, next));
+		buf_reset(&url);
+		rc = go > 0 ? buf_appends(&url, next) : go;
+		free(next);
+		next = NULL;
+		if (go <= 0)
+			break;
+	}
+	if (l->skipped)
+		log_warn("listing '%s' left out %zu items without an id", path, l->skipped);
+	page_guard_release(&guard);
+	buf_release(&url);
+	buf_release(&body);
+	return rc;
 }
 
 int sc_api_list_tracks(struct sc_api *api, const char *path,
 		       int (*fn)(void *arg, struct sc_track *track), void *arg)
 {
-	struct page_guard guard = { 0 };
-	struct sc_page page = { 0 };
-	struct buf body, next;
-	unsigned pages;
-	int rc, seen;
+	struct lister l = { .page = tracks_page, .track_fn = fn, .arg = arg };
 
-	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
-	buf_init(&next, SC_URL_MAX);
-	rc = first_page_path(path, &next);
-	for (pages = 0; !rc && next.len; pages++) {
-		if (pages >= SC_MAX_PAGES) {
-			log_err("listing '%s' has more than %d pages; stopping", path, SC_MAX_PAGES);
-			break;
-		}
-		rc = sc_api_get_json(api, next.data, &body);
-		if (!rc && (rc = sc_json_tracks_page(body.data, body.len, &page)) == -EBADMSG)
-			log_err("cannot read a page of '%s': malformed JSON", path);
-		if (rc)
-			break;
-		guard.empty_run = page.n ? 0 : guard.empty_run + 1;
-		rc = deliver_page(&page, fn, arg);
-		buf_reset(&next);
-		if (!rc && page.next_href && guard.empty_run < SC_MAX_EMPTY_PAGES) {
-			seen = guard_seen(&guard, page.next_href);
-			if (seen > 0)
-				log_warn("listing '%s' repeats a page; stopping there", path);
-			else if (seen < 0)
-				rc = seen;
-			else
-				rc = buf_appends(&next, page.next_href);
-		} else if (!rc && page.next_href) {
-			log_warn("listing '%s' gave %d empty pages in a row; stopping", path,
-				 SC_MAX_EMPTY_PAGES);
-		}
-		sc_page_release(&page);
-	}
-	guard_release(&guard);
-	buf_release(&body);
-	buf_release(&next);
-	return rc;
+	return list_pages(api, path, &l);
+}
+
+int sc_api_list_playlists(struct sc_api *api, const char *path,
+			  int (*fn)(void *arg, struct sc_playlist *playlist),
+			  void *arg)
+{
+	struct lister l = { .page = playlists_page, .playlist_fn = fn, .arg = arg };
+
+	return list_pages(api, path, &l);
 }
 
 int sc_api_download_url(struct sc_api *api, const char *track_urn, char **url)
@@ -626,4 +555,69 @@ void sc_probe_release(struct sc_probe *p)
 	free(p->disposition);
 	free(p->etag);
 	memset(p, 0, sizeof(*p));
+}
+
+/* One track object, read as a listing page of one (sc_json has no
+ * single-track reader, and a bare array is a page it knows). */
+static int track_from_json(const struct buf *body, struct sc_track *out)
+{
+	struct sc_page page = { 0 };
+	struct buf wrapped;
+	int rc;
+
+	buf_init(&wrapped, body->len + 3);
+	rc = buf_appendf(&wrapped, "[%.*s]", (int)body->len, body->data);
+	if (!rc)
+		rc = sc_json_tracks_page(wrapped.data, wrapped.len, &page);
+	if (!rc && page.n != 1)
+		rc = -EBADMSG;
+	if (!rc) {
+		*out = page.tracks[0];
+		memset(&page.tracks[0], 0, sizeof(page.tracks[0]));
+	}
+	sc_page_release(&page);
+	buf_release(&wrapped);
+	return rc;
+}
+
+/* The API path for a track reference: /tracks/URN for a URN, the
+ * /resolve target for a soundcloud.com URL. */
+static int track_path(struct sc_api *api, const char *ref, struct buf *path,
+		      char **location)
+{
+	static const char urn[] = "soundcloud:tracks:", web[] = "https://soundcloud.com/";
+	const char *id = ref + sizeof(urn) - 1;
+	int rc;
+
+	if (!strncmp(ref, urn, sizeof(urn) - 1))
+		return *id && strspn(id, "0123456789") == strlen(id) ?
+		       buf_appendf(path, "/tracks/%s", ref) : -EINVAL;
+	if (strncmp(ref, web, sizeof(web) - 1) || !strchr(ref + sizeof(web) - 1, '/'))
+		return -EINVAL;
+	rc = buf_appends(path, "/resolve?url=");
+	if (!rc)
+		rc = sigv4_uri_encode(ref, strlen(ref), 0, path);
+	if (!rc)
+		rc = api_redirect(api, path->data, location);
+	return rc;
+}
+
+int sc_api_resolve_track(struct sc_api *api, const char *ref,
+			 struct sc_track *out)
+{
+	struct buf path, body;
+	char *location = NULL;
+	int rc;
+
+	buf_init(&path, SC_URL_MAX);
+	buf_init(&body, HTTP_MAX_BODY_DEFAULT);
+	rc = track_path(api, ref, &path, &location);
+	if (!rc)
+		rc = sc_api_get_json(api, location ? location : path.data, &body);
+	if (!rc && (rc = track_from_json(&body, out)) == -EBADMSG)
+		log_err("cannot read the track object of '%s': malformed JSON", ref);
+	free(location);
+	buf_release(&path);
+	buf_release(&body);
+	return rc;
 }

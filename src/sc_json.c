@@ -4,6 +4,7 @@
  * ignored; a missing required field fails the document, never the process.
  */
 #include <cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +39,68 @@ static int dup_field(const cJSON *o, const char *name, char **out)
 	return s && !*out ? -ENOMEM : 0;
 }
 
+/* The value of the 4 hex digits at s, or -1. */
+static long hex4(const char *s, const char *end)
+{
+	long v = 0;
+	int i;
+
+	if (end - s < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 16 + (isdigit((unsigned char)s[i]) ? s[i] - '0' :
+			      tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	return v;
+}
+
+/* Titles may hold a lone UTF-16 surrogate escape ("\ud800"), which
+ * cJSON refuses, failing the whole page for one odd title.  Each lone
+ * one becomes U+FFFD, in a copy made only when there is one (*copy,
+ * caller frees).  Pure text scan: escapes are only seen after an odd run
+ * of backslashes, so "\\ud800" (a literal backslash) is left alone. */
+static int fix_lone_surrogates(const char *json, size_t len, char **copy)
+{
+	const char *p = json, *end = json + len;
+	long hi, lo;
+
+	*copy = NULL;
+	for (; p < end; p++) {
+		if (*p != '\\' || p + 1 >= end)
+			continue;
+		if (p[1] != 'u' || (hi = hex4(p + 2, end)) < 0xd800 || hi > 0xdfff) {
+			p++;	/* any other escape, "\\" included */
+			continue;
+		}
+		lo = end - p >= 12 && p[6] == '\\' && p[7] == 'u' ? hex4(p + 8, end) : -1;
+		if (hi < 0xdc00 && lo >= 0xdc00 && lo <= 0xdfff) {
+			p += 11;	/* a proper pair */
+			continue;
+		}
+		if (!*copy) {
+			*copy = malloc(len);
+			if (!*copy)
+				return -ENOMEM;
+			memcpy(*copy, json, len);
+		}
+		memcpy(*copy + (p - json) + 2, "FFFD", 4);
+		p += 5;
+	}
+	return 0;
+}
+
 static cJSON *parse(const char *json, size_t len)
 {
-	return json ? cJSON_ParseWithLength(json, len) : NULL;
+	char *copy;
+	cJSON *root;
+
+	if (!json || fix_lone_surrogates(json, len, &copy))
+		return NULL;
+	root = cJSON_ParseWithLength(copy ? copy : json, len);
+	free(copy);
+	return root;
 }
 
 int sc_json_token(const char *json, size_t len, struct sc_token *out)
@@ -93,6 +153,7 @@ int sc_json_user(const char *json, size_t len, struct sc_user *out)
 static int track_from(const cJSON *o, struct sc_track *t)
 {
 	const cJSON *dl = cJSON_GetObjectItemCaseSensitive(o, "downloadable");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "streamable");
 	const char *s;
 	int rc;
 
@@ -101,6 +162,7 @@ static int track_from(const cJSON *o, struct sc_track *t)
 	if (t->id < 0)
 		return -EBADMSG;
 	t->downloadable = cJSON_IsTrue(dl);
+	t->streamable = !cJSON_IsFalse(st);
 	t->has_download_url = str_field(o, "download_url") != NULL;
 	t->duration_ms = int_field(o, "duration", 0);
 	if ((s = str_field(o, "created_at")))
@@ -126,24 +188,31 @@ static int track_from(const cJSON *o, struct sc_track *t)
 	return rc;
 }
 
-static int page_from(const cJSON *list, struct sc_page *p)
+/* The track objects of a JSON array; others are counted in *skipped. */
+static int tracks_from(const cJSON *list, struct sc_track **out, size_t *n,
+		       size_t *skipped)
 {
 	const cJSON *item;
-	int n = cJSON_GetArraySize(list), rc;
+	int size = cJSON_GetArraySize(list), rc;
 
-	p->tracks = calloc(n ? (size_t)n : 1, sizeof(*p->tracks));
-	if (!p->tracks)
+	*out = calloc(size ? (size_t)size : 1, sizeof(**out));
+	if (!*out)
 		return -ENOMEM;
 	cJSON_ArrayForEach(item, list) {
-		if (!cJSON_IsObject(item))
-			continue;
-		rc = track_from(item, &p->tracks[p->n]);
+		rc = cJSON_IsObject(item) ? track_from(item, &(*out)[*n]) : -EBADMSG;
 		if (rc == -ENOMEM)
 			return rc;
-		if (!rc)
-			p->n++;
+		if (rc)
+			(*skipped)++;
+		else
+			(*n)++;
 	}
 	return 0;
+}
+
+static int page_from(const cJSON *list, struct sc_page *p)
+{
+	return tracks_from(list, &p->tracks, &p->n, &p->skipped);
 }
 
 int sc_json_tracks_page(const char *json, size_t len, struct sc_page *out)
@@ -162,6 +231,82 @@ int sc_json_tracks_page(const char *json, size_t len, struct sc_page *out)
 	cJSON_Delete(root);
 	if (rc)
 		sc_page_release(&p);
+	else
+		*out = p;
+	return rc;
+}
+
+static int playlist_from(const cJSON *o, struct sc_playlist *p)
+{
+	const cJSON *tracks = cJSON_GetObjectItemCaseSensitive(o, "tracks");
+	const char *s;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	p->id = int_field(o, "id", -1);
+	if (p->id < 0)
+		return -EBADMSG;
+	p->track_count = int_field(o, "track_count", -1);
+	if ((s = str_field(o, "created_at")))
+		sc_parse_time(s, &p->created_at);
+	if ((s = str_field(o, "last_modified")))
+		sc_parse_time(s, &p->last_modified);
+	rc = dup_field(o, "urn", &p->urn);
+	if (!rc && !p->urn && asprintf(&p->urn, "soundcloud:playlists:%lld",
+				       (long long)p->id) < 0) {
+		p->urn = NULL;
+		rc = -ENOMEM;
+	}
+	if (!rc)
+		rc = dup_field(o, "title", &p->title);
+	if (!rc)
+		rc = dup_field(o, "permalink_url", &p->permalink_url);
+	if (!rc && cJSON_IsArray(tracks)) {
+		p->has_tracks = 1;
+		rc = tracks_from(tracks, &p->tracks, &p->n_tracks, &p->skipped);
+	}
+	if (rc)
+		sc_playlist_release(p);
+	return rc;
+}
+
+static int playlists_from(const cJSON *list, struct sc_playlist_page *p)
+{
+	const cJSON *item;
+	int n = cJSON_GetArraySize(list), rc;
+
+	p->items = calloc(n ? (size_t)n : 1, sizeof(*p->items));
+	if (!p->items)
+		return -ENOMEM;
+	cJSON_ArrayForEach(item, list) {
+		rc = cJSON_IsObject(item) ? playlist_from(item, &p->items[p->n]) : -EBADMSG;
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc)
+			p->skipped++;
+		else
+			p->n++;
+	}
+	return 0;
+}
+
+int sc_json_playlists_page(const char *json, size_t len,
+			   struct sc_playlist_page *out)
+{
+	cJSON *root = parse(json, len), *list = root;
+	struct sc_playlist_page p = { 0 };
+	int rc = -EBADMSG;
+
+	if (cJSON_IsObject(root))
+		list = cJSON_GetObjectItemCaseSensitive(root, "collection");
+	if (cJSON_IsArray(list)) {
+		rc = playlists_from(list, &p);
+		if (!rc && cJSON_IsObject(root))
+			rc = dup_field(root, "next_href", &p.next_href);
+	}
+	cJSON_Delete(root);
+	if (rc)
+		sc_playlist_page_release(&p);
 	else
 		*out = p;
 	return rc;
@@ -265,6 +410,30 @@ void sc_page_release(struct sc_page *p)
 	for (i = 0; i < p->n; i++)
 		sc_track_release(&p->tracks[i]);
 	free(p->tracks);
+	free(p->next_href);
+	memset(p, 0, sizeof(*p));
+}
+
+void sc_playlist_release(struct sc_playlist *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tracks; i++)
+		sc_track_release(&p->tracks[i]);
+	free(p->tracks);
+	free(p->urn);
+	free(p->title);
+	free(p->permalink_url);
+	memset(p, 0, sizeof(*p));
+}
+
+void sc_playlist_page_release(struct sc_playlist_page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		sc_playlist_release(&p->items[i]);
+	free(p->items);
 	free(p->next_href);
 	memset(p, 0, sizeof(*p));
 }

@@ -21,6 +21,7 @@ struct sink_s3 {
 	char *bucket;
 	char *key;
 	char *upload_id;	/* set by begin, cleared by complete/abort */
+	const struct sink_s3_watch *watch;	/* NULL: none */
 	pthread_mutex_t lock;
 	char **etags;		/* protected by lock; index part - 1 */
 	unsigned n_etags;	/* protected by lock */
@@ -65,7 +66,18 @@ static int s3_begin(struct sink *sk)
 				 &s->upload_id, &err);
 	if (rc)
 		record_error(s, "CreateMultipartUpload", &err, rc);
+	else if (s->watch)
+		s->watch->begun(s->watch->arg, s->bucket, s->key, s->upload_id);
 	return rc;
+}
+
+/* The upload is over: nothing is left for anyone to abort. */
+static void upload_over(struct sink_s3 *s)
+{
+	free(s->upload_id);
+	s->upload_id = NULL;
+	if (s->watch)
+		s->watch->ended(s->watch->arg);
 }
 
 static int store_etag(struct sink_s3 *s, unsigned part, char *etag)
@@ -124,12 +136,19 @@ static int s3_complete(struct sink *sk, unsigned n_parts)
 			return -EIO;
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id,
 				   n_parts, s->etags, &err);
+	if (rc == -EALREADY) {
+		/* The uploader's check of the object decides; should it
+		 * fail, abort still runs (and finds nothing, or cleans up
+		 * after a server that answered wrongly). */
+		log_info("CompleteMultipartUpload of 's3://%s/%s' found the upload gone after a retry; checking the object",
+			 s->bucket, s->key);
+		return 0;
+	}
 	if (rc) {
 		record_error(s, "CompleteMultipartUpload", &err, rc);
 		return rc;
 	}
-	free(s->upload_id);
-	s->upload_id = NULL;
+	upload_over(s);
 	return 0;
 }
 
@@ -143,13 +162,14 @@ static int s3_abort(struct sink *sk)
 	if (!s->upload_id)
 		return 0;
 	rc = s3_multipart_abort(s->s3, s->bucket, s->key, s->upload_id, &err);
+	/* NoSuchUpload: already gone, which is what abort wants. */
+	if (rc == -ENOENT && !strcmp(err.code, "NoSuchUpload"))
+		rc = 0;
 	if (rc)
 		log_err("cannot abort the multipart upload of 's3://%s/%s': %s",
 			s->bucket, s->key, s3_error_text(&err, rc, text, sizeof(text)));
-	else {
-		free(s->upload_id);
-		s->upload_id = NULL;
-	}
+	else
+		upload_over(s);
 	return rc;
 }
 
@@ -197,6 +217,11 @@ static void s3_free(struct sink *sk)
 	free(s->key);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+void sink_s3_set_watch(struct sink *sk, const struct sink_s3_watch *w)
+{
+	((struct sink_s3 *)sk)->watch = w;
 }
 
 static const struct sink_ops sink_s3_ops = {

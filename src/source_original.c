@@ -66,6 +66,18 @@ static unsigned next_backoff(struct source_original *s, unsigned attempt)
 	return ms;
 }
 
+/* Whether a 200/206 is of another version than the one listed: another
+ * ETag, or another total size.  Checked even when the transfer then
+ * broke, so that no byte of it is kept. */
+static int changed(const struct source_original *s,
+		   const struct http_response *resp)
+{
+	if (s->etag && resp->etag && strcmp(resp->etag, s->etag))
+		return 1;
+	return s->base.size >= 0 && resp->total_size >= 0 &&
+	       resp->total_size != s->base.size;
+}
+
 /* One ranged GET.  Returns bytes stored (>= 0), or a negative errno; sets
  * *expired when the URL needs renewing and *retry when trying again may
  * help. */
@@ -76,7 +88,7 @@ static ssize_t fetch(struct source_original *s, const char *url, char *buf,
 	struct http_response resp;
 	struct http_request req;
 	ssize_t n;
-	int rc;
+	int rc, ok;
 
 	http_request_init(&req, "GET", url);
 	req.range_start = off;
@@ -85,14 +97,14 @@ static ssize_t fetch(struct source_original *s, const char *url, char *buf,
 	req.dest_len = len;
 	rc = http_perform(http, &req, &resp);
 	n = (ssize_t)resp.dest_written;
+	ok = resp.status == 200 || resp.status == 206;
 	*retry = rc ? http_is_retryable(rc, 0) : http_is_retryable(0, resp.status);
 	*expired = !rc && (resp.status == 403 || resp.status == 410);
-	if (!rc && resp.status == 416)
-		n = 0;
-	else if (!rc && (resp.status == 200 || resp.status == 206) && s->etag &&
-		 resp.etag && strcmp(resp.etag, s->etag))
+	if (ok && changed(s, &resp))
 		n = -ESTALE;
-	else if (!rc && resp.status != 200 && resp.status != 206)
+	else if (!rc && resp.status == 416)
+		n = 0;
+	else if (!rc && !ok)
 		n = *expired || *retry ? -EAGAIN : (http_status_to_errno(resp.status) ?: -EIO);
 	else if (rc && !n)
 		n = rc;

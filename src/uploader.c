@@ -95,6 +95,24 @@ static int cancelled(const struct pipeline *p)
 	return p->conf->cancel && *p->conf->cancel;
 }
 
+/* The size of part number part: from the source's size when it is known,
+ * else from the growth schedule, raised to what the caller's size hint
+ * needs (a stream that outgrows its hint still grows). */
+static size_t part_size_for(const struct pipeline *p, const struct source *src,
+			    unsigned part)
+{
+	size_t ps = upload_part_size(src->size, part, p->conf->part_size);
+	size_t hinted;
+
+	if (src->size < 0 && p->conf->size_hint > 0) {
+		hinted = upload_part_size(p->conf->size_hint, part,
+					  p->conf->part_size);
+		if (hinted > ps)
+			ps = hinted;
+	}
+	return ps;
+}
+
 /* Record the first failure; later ones add nothing.  Called locked. */
 static void fail_locked(struct pipeline *p, int rc, const char *why)
 {
@@ -286,7 +304,7 @@ static int fill_slot(struct pipeline *p, struct source *src, struct slot *s,
 static struct slot *read_part(struct pipeline *p, struct source *src,
 			      unsigned part, int64_t off)
 {
-	size_t want = upload_part_size(src->size, part, p->conf->part_size);
+	size_t want = part_size_for(p, src, part);
 	struct slot *s = take_free(p, want);
 
 	if (!s)
@@ -337,7 +355,7 @@ static void feed(struct pipeline *p, struct source *src, unsigned *parts,
 			fail_now(p, -EFBIG, "the source needs more than 10000 parts: raise --part-size");
 			return;
 		}
-		last_want = upload_part_size(src->size, *parts + 1, p->conf->part_size);
+		last_want = part_size_for(p, src, *parts + 1);
 		s = read_part(p, src, *parts + 1, *off);
 		if (!s)
 			return;
@@ -358,7 +376,7 @@ static int run_multipart(struct pipeline *p, struct source *src,
 			 struct slot *first, struct slot *second,
 			 unsigned *parts, int64_t *off)
 {
-	size_t want2 = upload_part_size(src->size, 2, p->conf->part_size);
+	size_t want2 = part_size_for(p, src, 2);
 	unsigned n = p->max_slots - 1, i, started = 0;
 	pthread_t tid[UPLOAD_MAX_CONCURRENCY];
 	sigset_t all, old;
@@ -448,7 +466,7 @@ static int verify(struct pipeline *p, int64_t bytes, unsigned parts,
 static struct slot *peek_part(struct pipeline *p, struct source *src,
 			      int64_t off)
 {
-	size_t want = upload_part_size(src->size, 2, p->conf->part_size);
+	size_t want = part_size_for(p, src, 2);
 	struct slot *s = take_free(p, want);
 	ssize_t n;
 
@@ -477,7 +495,7 @@ static int upload_stream(struct pipeline *p, struct source *src,
 	if (!first)
 		return p->failed;
 	second = NULL;
-	if (first->len == upload_part_size(src->size, 1, p->conf->part_size)) {
+	if (first->len == part_size_for(p, src, 1)) {
 		second = peek_part(p, src, (int64_t)first->len);
 		if (!second) {
 			give_back(p, first);
@@ -507,7 +525,12 @@ static int upload_stream(struct pipeline *p, struct source *src,
 	}
 	out->bytes = off;
 	out->parts = parts;
-	return verify(p, off, parts, out);
+	rc = verify(p, off, parts, out);
+	/* Normally a no-op after Complete; it matters when Complete was
+	 * only presumed (the upload was found gone after a retry). */
+	if (rc && parts)
+		p->sink->ops->abort(p->sink);
+	return rc;
 }
 
 int upload_run(const struct upload_conf *conf, struct source *src,

@@ -34,6 +34,8 @@ check() {	# check DESCRIPTION COMMAND...
 }
 # fails COMMAND...: succeeds when the command fails (for check).
 fails() { ! "$@"; }
+# quiet COMMAND...: run it with its output dropped (for check).
+quiet() { "$@" >/dev/null 2>&1; }
 # Stop at once: for steps later checks depend on.
 die() { not_ok "$*"; exit 1; }
 
@@ -72,6 +74,7 @@ cleanup() {
 		echo "# test files kept in $T"
 		[ "$rc" = 0 ] && rc=1
 	else
+		drop_buckets
 		rm -rf "$T"
 	fi
 	exit "$rc"
@@ -165,5 +168,22 @@ new_bucket() {
 	local b
 	b=t-$(date +%s)-$$-$RANDOM
 	aws_s3 s3api create-bucket --bucket "$b" >/dev/null || die "cannot create bucket $b"
+	echo "$b" >>"$T/buckets"
 	echo "$b"
+}
+
+# drop_buckets: delete this test's buckets with their objects and unfinished
+# uploads; the RGW keeps its data in RAM.
+drop_buckets() {
+	local b u k
+	[ -s "$T/buckets" ] || return 0
+	while read -r b; do
+		aws_s3 s3api list-multipart-uploads --bucket "$b" \
+			--query 'Uploads[].[Key,UploadId]' --output text 2>/dev/null |
+		while IFS=$'\t' read -r k u; do
+			[ -n "$u" ] && [ "$u" != None ] &&
+				aws_s3 s3api abort-multipart-upload --bucket "$b" --key "$k" --upload-id "$u" >/dev/null 2>&1
+		done
+		aws_s3 s3 rb --force "s3://$b" >/dev/null 2>&1
+	done <"$T/buckets"
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The walking skeleton's mount: a user's downloadable originals listed under
-# MNT/<permalink>/tracks with safe names, exact sizes and mtimes, their
-# exact bytes on read, metadata in xattrs, EROFS for every write, a clean
+# The walking skeleton's mount: a user's playable tracks listed under
+# MNT/<permalink>/tracks with safe names (originals with their format,
+# stream-only tracks as .m4a), exact sizes and mtimes, the originals' exact
+# bytes on read, metadata in xattrs, EROFS for every write, a clean
 # unmount; and one clear line with exit 1 when it cannot mount.
 . "$(dirname "$0")/lib.sh"
 require_fuse
@@ -12,15 +13,17 @@ mount_scfs "user=band" || exit 1
 
 D=$MNT/band/tracks
 check "the root lists the user" [ "$(ls "$MNT")" = band ]
-check "the user lists tracks/" [ "$(ls "$MNT/band")" = tracks ]
+check "the user lists likes/, playlists/, tracks/" \
+	[ "$(ls "$MNT/band" | tr '\n' ' ')" = "likes playlists tracks " ]
 ls "$D" >"$T/names"
 cat >"$T/expected" <<'NAMES'
 Demo été 🎸 [2007].aiff
 Encore [2002].mp3
 Practice _ Take 1 [2001].wav
+Stream Only [2004].m4a
 untitled [2003].flac
 NAMES
-check "the playable originals are listed with safe names" diff "$T/expected" "$T/names"
+check "the playable tracks are listed with safe names" diff "$T/expected" "$T/names"
 
 for id in 2001 2002 2003 2007; do
 	f=$(ls "$D"/*"[$id]".*)
@@ -50,7 +53,7 @@ check "mkdir says EROFS" grep -q "Read-only file system" <(mkdir "$D/x" 2>&1)
 check "rename says EROFS" grep -q "Read-only file system" <(mv "$f" "$D/y" 2>&1)
 check "chmod says EROFS" grep -q "Read-only file system" <(chmod 600 "$f" 2>&1)
 check "a missing file is ENOENT" grep -q "No such file" <(stat "$D/missing [1].wav" 2>&1)
-check "find counts the files" [ "$(find "$MNT" -type f | wc -l)" = 4 ]
+check "find counts the files" [ "$(find "$MNT" -type f | wc -l)" = 5 ]
 umount_scfs
 
 # Refusals before mounting: exit 1, one clear line, nothing mounted.

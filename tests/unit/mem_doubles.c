@@ -94,7 +94,8 @@ static ssize_t ms_read(struct source *src, void *buf, size_t len, int64_t off)
 		return -ESPIPE;
 	}
 	if ((ms->fail_after >= 0 && ms->reads >= (unsigned long)ms->fail_after) ||
-	    (ms->fail_at >= 0 && off >= ms->fail_at)) {
+	    (ms->fail_at >= 0 && off >= ms->fail_at) ||
+	    (ms->fail_every && (ms->reads + ms->failed_reads + 1) % ms->fail_every == 0)) {
 		ms->failed_reads++;
 		pthread_mutex_unlock(&ms->lock);
 		return -ms->fail_errno;

@@ -41,6 +41,9 @@ struct mem_source {
 	long fail_after;		/* -1: never; reads after this many
 					 * successful ones fail */
 	int fail_errno;			/* positive errno for either fault */
+	unsigned fail_every;		/* 0: never; else every Nth read (the
+					 * Nth, 2Nth, ...) fails with fail_errno,
+					 * the others succeed: a flaky origin */
 	/* Called at the start of every read (any thread, not locked). */
 	void (*on_read)(struct mem_source *ms, int64_t off, size_t len);
 	void *hook_arg;

@@ -248,6 +248,68 @@ static void test_names_deterministic(void)
 	CHECK(strcmp(a, b) != 0);
 }
 
+static void test_names_playlist_dir(void)
+{
+	char out[NAMES_MAX + 1], title[400];
+
+	names_playlist_dir("Live / 2019", 3001, out);
+	CHECK_STR_EQ(out, "Live _ 2019 [3001]");
+	names_playlist_dir("", 7, out);
+	CHECK_STR_EQ(out, "untitled [7]");
+	names_playlist_dir("..", 7, out);
+	CHECK_STR_EQ(out, "untitled [7]");
+	names_playlist_dir(NULL, 7, out);
+	CHECK_STR_EQ(out, "untitled [7]");
+	names_playlist_dir("a\x01" "b\nc", 7, out);
+	CHECK_STR_EQ(out, "a b c [7]");
+	/* a long title is cut so the id survives */
+	repeat(title, "\xf0\x9f\x8e\xb5", 90);
+	names_playlist_dir(title, 1234567890, out);
+	CHECK(strlen(out) <= NAMES_MAX);
+	CHECK(utf8_valid(out));
+	CHECK(strstr(out, " [1234567890]") == out + strlen(out) - 13);
+}
+
+static void test_names_playlist_entry(void)
+{
+	char out[NAMES_MAX + 1], title[400];
+
+	CHECK_INT_EQ(names_position_width(0), 2);
+	CHECK_INT_EQ(names_position_width(9), 2);
+	CHECK_INT_EQ(names_position_width(99), 2);
+	CHECK_INT_EQ(names_position_width(100), 3);
+	CHECK_INT_EQ(names_position_width(1000), 4);
+	names_playlist_entry(1, 2, "Intro", 42, "wav", out);
+	CHECK_STR_EQ(out, "01 - Intro [42].wav");
+	names_playlist_entry(12, 3, "A/B", 42, "m4a", out);
+	CHECK_STR_EQ(out, "012 - A_B [42].m4a");
+	names_playlist_entry(3, 2, "", 5, "mp3", out);
+	CHECK_STR_EQ(out, "03 - untitled [5].mp3");
+	/* the same track twice in a playlist: two names */
+	{
+		char again[NAMES_MAX + 1];
+
+		names_playlist_entry(4, 2, "Same", 9, "mp3", out);
+		names_playlist_entry(5, 2, "Same", 9, "mp3", again);
+		CHECK(strcmp(out, again) != 0);
+	}
+	/* the prefix, id and extension all fit next to a 300-byte title */
+	repeat(title, "\xc3\xa9", 150);
+	names_playlist_entry(100, 3, title, 123, "flac", out);
+	CHECK(strlen(out) <= NAMES_MAX);
+	CHECK(utf8_valid(out));
+	CHECK(!strncmp(out, "100 - ", 6));
+	CHECK(strstr(out, " [123].flac") == out + strlen(out) - 11);
+	/* names sort in playlist order */
+	{
+		char a[NAMES_MAX + 1], b[NAMES_MAX + 1];
+
+		names_playlist_entry(9, 2, "Zed", 1, "mp3", a);
+		names_playlist_entry(10, 2, "Abe", 2, "mp3", b);
+		CHECK(strcmp(a, b) < 0);
+	}
+}
+
 static const char *ext_for(const char *type, const char *disp)
 {
 	static char out[16];
@@ -338,6 +400,8 @@ int main(void)
 	RUN(test_names_long_cut_on_boundary);
 	RUN(test_names_long_edge_cases);
 	RUN(test_names_deterministic);
+	RUN(test_names_playlist_dir);
+	RUN(test_names_playlist_entry);
 	RUN(test_names_ext_for_content_type);
 	RUN(test_names_ext_for_disposition);
 	RUN(test_names_type_for);

@@ -241,6 +241,122 @@ static void test_sc_json_tracks_page_malformed(void)
 	}
 }
 
+static void test_sc_json_tracks_page_skipped_and_streamable(void)
+{
+	static const char page[] =
+		"{\"collection\":[{\"id\":1,\"streamable\":false},{\"id\":2},"
+		"{\"id\":3,\"streamable\":true},{\"title\":\"no id\"},7,null],"
+		"\"next_href\":null}";
+	struct sc_page p;
+
+	CHECK_INT_EQ(sc_json_tracks_page(LIT(page), &p), 0);
+	CHECK_INT_EQ(p.n, 3);
+	/* what could not be listed is counted, so it can be reported */
+	CHECK_INT_EQ(p.skipped, 3);
+	if (p.n == 3) {
+		CHECK_INT_EQ(p.tracks[0].streamable, 0);
+		CHECK_INT_EQ(p.tracks[1].streamable, 1);	/* absent: yes */
+		CHECK_INT_EQ(p.tracks[2].streamable, 1);
+	}
+	CHECK(p.next_href == NULL);
+	sc_page_release(&p);
+}
+
+static void test_sc_json_lone_surrogates(void)
+{
+	static const char page[] =
+		"[{\"id\":1,\"title\":\"lone \\ud800 high\"},"
+		"{\"id\":2,\"title\":\"lone \\uDC01 low\"},"
+		"{\"id\":3,\"title\":\"pair \\ud83c\\udfb8\"},"
+		"{\"id\":4,\"title\":\"not an escape \\\\ud800\"},"
+		"{\"id\":5,\"title\":\"end \\ud800\"}]";
+	struct sc_page p;
+
+	/* one odd title must not cost the page */
+	CHECK_INT_EQ(sc_json_tracks_page(LIT(page), &p), 0);
+	CHECK_INT_EQ(p.n, 5);
+	if (p.n == 5) {
+		CHECK_STR_EQ(p.tracks[0].title, "lone \xef\xbf\xbd high");
+		CHECK_STR_EQ(p.tracks[1].title, "lone \xef\xbf\xbd low");
+		CHECK_STR_EQ(p.tracks[2].title, "pair \xf0\x9f\x8e\xb8");
+		CHECK_STR_EQ(p.tracks[3].title, "not an escape \\ud800");
+		CHECK_STR_EQ(p.tracks[4].title, "end \xef\xbf\xbd");
+		/* user.sc.json is the object as sent, made valid */
+		CHECK(strstr(p.tracks[0].json, "\"id\":1") != NULL);
+	}
+	sc_page_release(&p);
+}
+
+static void test_sc_json_playlists_page(void)
+{
+	struct sc_playlist_page p;
+	size_t len;
+	char *s = fixture("playlists_page.json", &len);
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK_INT_EQ(sc_json_playlists_page(s, len, &p), 0);
+	free(s);
+	CHECK_INT_EQ(p.n, 2);
+	CHECK_INT_EQ(p.skipped, 2);
+	CHECK_STR_EQ(p.next_href, "https://api.soundcloud.com/users/1001/playlists?cursor=x");
+	if (p.n != 2) {
+		sc_playlist_page_release(&p);
+		return;
+	}
+	CHECK_INT_EQ(p.items[0].id, 3001);
+	CHECK_STR_EQ(p.items[0].urn, "soundcloud:playlists:3001");
+	CHECK_STR_EQ(p.items[0].title, "Live / 2019");
+	CHECK_INT_EQ(p.items[0].track_count, 3);
+	/* both date formats */
+	CHECK_INT_EQ(p.items[0].created_at, 1556704800);
+	CHECK_INT_EQ(p.items[0].last_modified, 1577934245);
+	CHECK_INT_EQ(p.items[0].has_tracks, 1);
+	CHECK_INT_EQ(p.items[0].n_tracks, 2);
+	CHECK_INT_EQ(p.items[0].skipped, 1);
+	if (p.items[0].n_tracks == 2) {
+		CHECK_INT_EQ(p.items[0].tracks[0].id, 2001);
+		CHECK_INT_EQ(p.items[0].tracks[0].has_download_url, 1);
+		CHECK_INT_EQ(p.items[0].tracks[1].id, 2002);
+		CHECK_INT_EQ(p.items[0].tracks[1].streamable, 0);
+	}
+	/* no urn: made from the id; no tracks array: said so */
+	CHECK_INT_EQ(p.items[1].id, 3002);
+	CHECK_STR_EQ(p.items[1].urn, "soundcloud:playlists:3002");
+	CHECK_INT_EQ(p.items[1].has_tracks, 0);
+	CHECK_INT_EQ(p.items[1].track_count, -1);
+	CHECK_INT_EQ(p.items[1].n_tracks, 0);
+	sc_playlist_page_release(&p);
+	CHECK(p.items == NULL && p.n == 0 && p.next_href == NULL);
+}
+
+static void test_sc_json_playlists_page_malformed(void)
+{
+	static const char *const bad[] = {
+		"{\"collection\":[{\"id\":1}",
+		"{\"next_href\":null}",		/* the collection is missing */
+		"{\"collection\":{}}",
+		"null",
+		"",
+	};
+	struct sc_playlist_page p;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(&p, 0, sizeof(p));
+		CHECK_INT_EQ(sc_json_playlists_page(bad[i], strlen(bad[i]), &p),
+			     -EBADMSG);
+		CHECK(is_zero(&p, sizeof(p)));
+	}
+	/* a bare array (no linked_partitioning) is a last page */
+	CHECK_INT_EQ(sc_json_playlists_page(LIT("[{\"id\":5,\"tracks\":[]}]"), &p), 0);
+	CHECK_INT_EQ(p.n, 1);
+	CHECK_INT_EQ(p.items[0].has_tracks, 1);
+	CHECK(p.next_href == NULL);
+	sc_playlist_page_release(&p);
+}
+
 static void test_sc_json_location(void)
 {
 	char *loc = (char *)"untouched";
@@ -408,6 +524,10 @@ int main(void)
 	RUN(test_sc_json_tracks_page_collection);
 	RUN(test_sc_json_tracks_page_last_and_bare);
 	RUN(test_sc_json_tracks_page_malformed);
+	RUN(test_sc_json_tracks_page_skipped_and_streamable);
+	RUN(test_sc_json_lone_surrogates);
+	RUN(test_sc_json_playlists_page);
+	RUN(test_sc_json_playlists_page_malformed);
 	RUN(test_sc_json_location);
 	RUN(test_sc_json_error_shapes);
 	RUN(test_sc_json_rate_limit_wait);

@@ -66,21 +66,30 @@ static void test_uploader_part_size_unknown_growth(void)
 	unsigned part;
 	long double sum = 0;
 
-	CHECK_INT_EQ(UPLOAD_GROWTH_EVERY, 500);
+	CHECK_INT_EQ(UPLOAD_GROWTH_EVERY, 100);
 	CHECK_INT_EQ(upload_part_size(-1, 0, 0), 8 * MiB);
 	CHECK_INT_EQ(upload_part_size(-1, 1, 0), 8 * MiB);
-	CHECK_INT_EQ(upload_part_size(-1, 500, 0), 8 * MiB);
-	CHECK_INT_EQ(upload_part_size(-1, 501, 0), 16 * MiB);
-	CHECK_INT_EQ(upload_part_size(-1, 1000, 0), 16 * MiB);
-	CHECK_INT_EQ(upload_part_size(-1, 1001, 0), 32 * MiB);
-	CHECK_INT_EQ(upload_part_size(-1, 4501, 0), 4 * GiB);
-	CHECK_INT_EQ(upload_part_size(-1, 5001, 0), 5 * GiB);
+	CHECK_INT_EQ(upload_part_size(-1, 100, 0), 8 * MiB);
+	CHECK_INT_EQ(upload_part_size(-1, 101, 0), 16 * MiB);
+	CHECK_INT_EQ(upload_part_size(-1, 200, 0), 16 * MiB);
+	CHECK_INT_EQ(upload_part_size(-1, 201, 0), 32 * MiB);
+	CHECK_INT_EQ(upload_part_size(-1, 901, 0), 4 * GiB);
+	CHECK_INT_EQ(upload_part_size(-1, 1000, 0), 4 * GiB);
+	CHECK_INT_EQ(upload_part_size(-1, 1001, 0), 5 * GiB);
 	CHECK_INT_EQ(upload_part_size(-1, 10000, 0), 5 * GiB);
-	CHECK_INT_EQ(upload_part_size(-1, 501, UPLOAD_PART_SIZE_MIN), 10 * MiB);
-	/* 10,000 growing parts hold S3's largest object (5 TiB) */
-	for (part = 1; part <= UPLOAD_MAX_PARTS; part++)
+	CHECK_INT_EQ(upload_part_size(-1, 101, UPLOAD_PART_SIZE_MIN), 10 * MiB);
+	/* never below S3's minimum, never above its maximum */
+	for (part = 1; part <= UPLOAD_MAX_PARTS; part++) {
+		CHECK(upload_part_size(-1, part, 0) >= UPLOAD_PART_SIZE_MIN);
+		CHECK(upload_part_size(-1, part, 0) <= UPLOAD_PART_SIZE_MAX);
 		sum += upload_part_size(-1, part, 0);
-	CHECK(sum >= 5.0L * 1024 * GiB);
+	}
+	/* 10,000 growing parts hold 44.7 TiB of S3's 48.8 TiB */
+	CHECK(sum >= 44.7L * 1024 * GiB);
+	/* ... and a 5 GiB stream never needs parts over 32 MiB */
+	for (sum = 0, part = 1; sum < 5.0L * GiB; part++)
+		sum += upload_part_size(-1, part, 0);
+	CHECK(upload_part_size(-1, part, 0) <= 32 * MiB);
 }
 
 static void test_uploader_multipart_etag(void)
@@ -288,6 +297,21 @@ static void test_uploader_run_default_part_size(void)
 	r.conf.part_size = 0;
 	run_go(&r);
 	check_success(&r, (int64_t)(8 * MiB) + 1, 8 * MiB, UPLOAD_CONCURRENCY_DEFAULT);
+	run_release(&r);
+}
+
+/* A stream with a size hint gets the parts that size needs: a hint of
+ * 10,000 x 6 MiB makes 6 MiB parts of a stream of unknown size. */
+static void test_uploader_run_size_hint(void)
+{
+	const int64_t size = 3 * (int64_t)(6 * MiB) + 5;
+	struct run r;
+
+	if (run_setup(&r, size, 1, 2))
+		return;
+	r.conf.size_hint = (int64_t)(6 * MiB) * UPLOAD_MAX_PARTS;
+	run_go(&r);
+	check_success(&r, size, 6 * MiB, 2);
 	run_release(&r);
 }
 
@@ -625,6 +649,7 @@ int main(void)
 	RUN(test_uploader_multipart_etag);
 	RUN(test_uploader_run_sizes);
 	RUN(test_uploader_run_default_part_size);
+	RUN(test_uploader_run_size_hint);
 	RUN(test_uploader_run_short_reads);
 	RUN(test_uploader_run_bounded_buffers);
 	RUN(test_uploader_fail_part);

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shell helpers for tests that put s3-fault-proxy in front of RGW.  Source
+# after tests/integration/lib.sh and ensure_s3 (they need $T, $PY, $RGW_PORT,
+# die and the EXIT trap); the proxy is stopped by proxy_stop or at exit.
+PROXY_PY=${PROXY_PY:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/s3_fault_proxy.py}
+PROXY_PID=
+PROXY_URL=
+PROXY_LOG=
+
+# proxy_start [RULE_JSON...]: a proxy to RGW on a free port; sets PROXY_URL
+# and PROXY_LOG (JSONL, one line per proxied request).
+proxy_start() {
+	local args=() r
+	for r in "$@"; do args+=(--rule "$r"); done
+	PROXY_LOG=$T/logs/proxy.jsonl
+	rm -f "$T/proxy.json"
+	"$PY" "$PROXY_PY" --upstream "http://127.0.0.1:$RGW_PORT" --port-file "$T/proxy.json" \
+		--log "$PROXY_LOG" "${args[@]}" >"$T/logs/proxy.out" 2>&1 &
+	PROXY_PID=$!
+	for _ in $(seq 1 100); do
+		[ -s "$T/proxy.json" ] && break
+		kill -0 "$PROXY_PID" 2>/dev/null || die "the fault proxy exited at start"
+		sleep 0.05
+	done
+	[ -s "$T/proxy.json" ] || die "the fault proxy did not start"
+	PROXY_URL=$(json_get "$T/proxy.json" url)
+	trap proxy_exit EXIT
+}
+
+# The EXIT trap: stop the proxy, then lib.sh's cleanup with the status.
+proxy_exit() {
+	local rc=$?
+	proxy_stop
+	(exit "$rc")
+	cleanup
+}
+
+proxy_stop() {
+	[ -n "$PROXY_PID" ] || return 0
+	kill -TERM "$PROXY_PID" 2>/dev/null || true
+	wait "$PROXY_PID" 2>/dev/null || true
+	PROXY_PID=
+}
+
+# proxy_rules RULE_JSON...: replace the armed rules.
+proxy_rules() {
+	local r
+	curl -sf -X DELETE "$PROXY_URL/_proxy/rules" >/dev/null || die "cannot clear proxy rules"
+	for r in "$@"; do
+		curl -sf -X POST --data-binary "$r" "$PROXY_URL/_proxy/rules" >/dev/null ||
+			die "the proxy refused rule $r"
+	done
+}
+
+# proxy_mark: remember where the log ends, so proxy_q sees what follows.
+proxy_mark() { PROXY_FROM=$(wc -l <"$PROXY_LOG" 2>/dev/null || echo 0); }
+PROXY_FROM=0
+
+# proxy_q PYTHON_EXPR: evaluate an expression over E, the list of log
+# entries (dicts) since proxy_mark; prints the result.
+proxy_q() {
+	"$PY" - "$PROXY_LOG" "$PROXY_FROM" "$1" <<'PYEOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()[int(sys.argv[2]):]
+E = [json.loads(l) for l in lines if l.strip()]
+print(eval(sys.argv[3]))
+PYEOF
+}
