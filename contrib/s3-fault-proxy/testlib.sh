@@ -17,12 +17,7 @@ proxy_start() {
 	"$PY" "$PROXY_PY" --upstream "http://127.0.0.1:$RGW_PORT" --port-file "$T/proxy.json" \
 		--log "$PROXY_LOG" "${args[@]}" >"$T/logs/proxy.out" 2>&1 &
 	PROXY_PID=$!
-	for _ in $(seq 1 100); do
-		[ -s "$T/proxy.json" ] && break
-		kill -0 "$PROXY_PID" 2>/dev/null || die "the fault proxy exited at start"
-		sleep 0.05
-	done
-	[ -s "$T/proxy.json" ] || die "the fault proxy did not start"
+	await_port_file "$T/proxy.json" "$PROXY_PID" "the fault proxy"
 	PROXY_URL=$(json_get "$T/proxy.json" url)
 	trap proxy_exit EXIT
 }

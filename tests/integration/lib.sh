@@ -91,18 +91,24 @@ finish() {
 # json_get FILE KEY: a top-level string field of a JSON file.
 json_get() { "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"; }
 
+# await_port_file FILE PID WHAT: wait until a server started in the
+# background has written its port file, or stop the test if it died.
+await_port_file() {
+	for _ in $(seq 1 100); do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || die "$3 exited at start"
+		sleep 0.05
+	done
+	die "$3 did not start"
+}
+
 # start_standin ARGS...: the SoundCloud stand-in on free ports; sets
 # API_URL, AUTH_URL, CDN_URL, ADMIN_URL and the client credentials.
 start_standin() {
 	"$PY" "$STANDIN" --port-file "$T/standin.json" --log "$T/logs/standin.jsonl" "$@" \
 		>"$T/logs/standin.out" 2>&1 &
 	STANDIN_PID=$!
-	for _ in $(seq 1 100); do
-		[ -s "$T/standin.json" ] && break
-		kill -0 "$STANDIN_PID" 2>/dev/null || die "the stand-in exited at start"
-		sleep 0.05
-	done
-	[ -s "$T/standin.json" ] || die "the stand-in did not start"
+	await_port_file "$T/standin.json" "$STANDIN_PID" "the stand-in"
 	API_URL=$(json_get "$T/standin.json" api_url)
 	AUTH_URL=$(json_get "$T/standin.json" auth_url)
 	CDN_URL=$(json_get "$T/standin.json" cdn_url)
