@@ -6,9 +6,11 @@
 # way: a 2 x DELAY_MS round trip with real TCP on it.  The kernel has no
 # sch_netem, hence the user-space line.  Needs root.  Prints nothing on
 # success; `down` undoes everything `up` did and never fails.
+# Another benchmark can own a second line by setting NETNS_NAME,
+# NETNS_HOST_DEV, NETNS_DEV, NETNS_HOST_IP, NETNS_IP and RDBENCH_STATE.
 set -u
-NS=rdbench HOST_DEV=rdtun0 NS_DEV=rdtun1
-HOST_IP=10.199.81.1 NS_IP=10.199.81.2
+NS=${NETNS_NAME:-rdbench} HOST_DEV=${NETNS_HOST_DEV:-rdtun0} NS_DEV=${NETNS_DEV:-rdtun1}
+HOST_IP=${NETNS_HOST_IP:-10.199.81.1} NS_IP=${NETNS_IP:-10.199.81.2}
 STATE=${RDBENCH_STATE:-/tmp/rdbench-netns}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
