@@ -40,6 +40,7 @@ s3_guard: aws_config.h http.h log.h s3.h
 uploader: sink.h source.h hash.h log.h
 copy_jobs: aws_config.h log.h sink.h source.h uploader.h
 sync_plan:
+open_pins:
 s3_list: s3_xml.h
 scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h s3.h sink.h source.h uploader.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
@@ -52,7 +53,8 @@ sc_api: buf.h hash.h http.h log.h page_guard.h sc_api_i.h sc_json.h sigv4.h toke
 sc_auth: buf.h hash.h http.h log.h sc_api.h sc_api_i.h sc_json.h sigv4.h statefile.h token.h
 catalog: catalog_i.h log.h meta_cache.h names.h sc_api.h source.h source_hls.h source_original.h
 catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source_hls.h
-fuse_ops: catalog.h log.h reader.h scfs_copy.h
+fuse_ops: catalog.h fuse_inval.h log.h open_pins.h reader.h scfs_copy.h
+fuse_inval: log.h open_pins.h
 main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h statefile.h scfs_copy.h
 sc2s3: aws_config.h http.h log.h names.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h source_original.h source_url.h uploader.h sc2s3_i.h
 sc2s3_sync: log.h s3_list.h sc2s3_i.h sync_plan.h
@@ -64,7 +66,7 @@ curl/: src/http.c
 cJSON.h: src/sc_json.c
 openssl/: src/hash.c
 expat.h: src/s3_xml.c
-fuse: src/fuse_ops.c src/main.c
+fuse: src/fuse_ops.c src/fuse_inval.c src/main.c
 '
 
 fail=0

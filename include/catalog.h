@@ -98,6 +98,19 @@ int catalog_list(struct catalog *cat, const struct catalog_node *dir,
 			   const struct catalog_node *child),
 		 void *arg);
 
+/* Tell fn about every file path (absolute, as catalog_lookup takes it)
+ * whose bytes a refresh changed or removed.  fn runs on the refreshing
+ * thread with the catalog's lock held, just after the new snapshot became
+ * current: it must be quick and must not call the catalog.  Set it once,
+ * before any listing may be refreshed; NULL: nobody is told. */
+void catalog_set_change_hook(struct catalog *cat,
+			     void (*fn)(void *arg, const char *path),
+			     void *arg);
+
+/* A string naming the file's bytes: equal for two nodes of a path exactly
+ * when they read the same bytes.  Truncated to size (with a NUL). */
+void catalog_version(const struct catalog_node *file, char *buf, size_t size);
+
 /* A new source reading the file's bytes (caller frees with source_free). */
 int catalog_open(struct catalog *cat, const struct catalog_node *file,
 		 struct source **out);

@@ -12,6 +12,8 @@
 #include "reader.h"	/* the read path's defaults, for -h */
 
 struct catalog;
+struct fuse_inval;
+struct open_pins;
 struct reader_pool;
 struct scfs_copy;
 
@@ -28,6 +30,10 @@ struct scfs_fs {
 	size_t readahead_max;	/* bytes */
 	struct reader_pool *readers;
 	struct scfs_copy *copy;	/* borrowed from main; user.s3.copy */
+	/* Which version of each file the kernel may cache, and the thread
+	 * that drops what a change made wrong: made in .init. */
+	struct open_pins *pins;
+	struct fuse_inval *inval;
 };
 
 struct fuse_operations;

@@ -216,6 +216,79 @@ static struct catalog_listing *install(struct catalog *cat,
 	return old;
 }
 
+/* Whether two records of a path read the same bytes. */
+static int same_bytes(const struct catalog_file *a, const struct catalog_file *b)
+{
+	return a->size == b->size && a->source == b->source &&
+	       a->t.last_modified == b->t.last_modified &&
+	       !strcmp(a->t.urn, b->t.urn) &&
+	       !strcmp(a->etag ? a->etag : "", b->etag ? b->etag : "");
+}
+
+/* Report the files of old (sorted by name) that cur (sorted) lacks or
+ * reads differently. */
+static void report_files(struct catalog *cat, const char *dir,
+			 const struct catalog_file *old, size_t n_old,
+			 const struct catalog_file *cur, size_t n_cur)
+{
+	char path[CATALOG_PATH_MAX];
+	size_t i, j = 0;
+
+	for (i = 0; i < n_old; i++) {
+		while (j < n_cur && strcmp(cur[j].name, old[i].name) < 0)
+			j++;
+		if (j < n_cur && !strcmp(cur[j].name, old[i].name) &&
+		    same_bytes(&old[i], &cur[j]))
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, old[i].name) <
+		    (int)sizeof(path))
+			cat->on_change(cat->on_change_arg, path);
+	}
+}
+
+/* Called with lock held, after fresh replaced old. */
+static void report_changes(struct catalog *cat, const struct catalog_user *u,
+			   enum catalog_dir_index which,
+			   const struct catalog_listing *old,
+			   const struct catalog_listing *fresh)
+{
+	char dir[CATALOG_PATH_MAX];
+	size_t i, j = 0;
+
+	if (!cat->on_change || !old || !fresh)
+		return;
+	snprintf(dir, sizeof(dir), "/%s/%s", u->user.permalink,
+		 dir_names[which]);
+	report_files(cat, dir, old->files, old->n_files, fresh->files,
+		     fresh->n_files);
+	for (i = 0; i < old->n_playlists; i++) {
+		const struct catalog_playlist *p = &old->playlists[i];
+		const struct catalog_playlist *q = NULL;
+		char sub[CATALOG_PATH_MAX];
+
+		while (j < fresh->n_playlists &&
+		       strcmp(fresh->playlists[j].name, p->name) < 0)
+			j++;
+		if (j < fresh->n_playlists &&
+		    !strcmp(fresh->playlists[j].name, p->name))
+			q = &fresh->playlists[j];
+		if (snprintf(sub, sizeof(sub), "%s/%s", dir, p->name) <
+		    (int)sizeof(sub))
+			report_files(cat, sub, p->files, p->n_files,
+				     q ? q->files : NULL, q ? q->n_files : 0);
+	}
+}
+
+void catalog_set_change_hook(struct catalog *cat,
+			     void (*fn)(void *arg, const char *path),
+			     void *arg)
+{
+	pthread_mutex_lock(&cat->lock);
+	cat->on_change = fn;
+	cat->on_change_arg = arg;
+	pthread_mutex_unlock(&cat->lock);
+}
+
 static void *refresh_main(void *arg)
 {
 	struct refresh_job *job = arg;
@@ -230,6 +303,8 @@ static void *refresh_main(void *arg)
 			 strerror(-rc));
 	pthread_mutex_lock(&cat->lock);
 	old = install(cat, d, rc, fresh);
+	if (!rc)
+		report_changes(cat, job->user, job->which, old, fresh);
 	cat->refreshers--;
 	pthread_cond_broadcast(&cat->cond);
 	pthread_mutex_unlock(&cat->lock);
@@ -559,6 +634,19 @@ int catalog_open(struct catalog *cat, const struct catalog_node *file,
 		return source_hls_new(cat->api, f->t.urn, f->size, f->name, out);
 	return source_original_new(cat->api, f->t.urn, f->size, f->etag,
 				   f->name, out);
+}
+
+void catalog_version(const struct catalog_node *file, char *buf, size_t size)
+{
+	const struct catalog_file *f = file->file;
+
+	if (file->kind != CATALOG_FILE || !f) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	snprintf(buf, size, "%s %s %" PRId64 " %lld %s", f->t.urn,
+		 f->source == META_HLS ? "hls" : "original", f->size,
+		 (long long)f->t.last_modified, f->etag ? f->etag : "-");
 }
 
 /* The xattrs of a track, in listxattr order. */

@@ -15,6 +15,10 @@
 #include "names.h"
 #include "sc_json.h"
 
+/* An absolute path in the tree: a permalink, a directory, a playlist and
+ * a file name, each at most NAMES_MAX bytes. */
+#define CATALOG_PATH_MAX 4096
+
 /* The three directories of a user, in name order. */
 enum catalog_dir_index {
 	CATALOG_DIR_LIKES,
@@ -80,6 +84,8 @@ struct catalog {
 	pthread_cond_t cond;		/* a load ended; a refresher exited */
 	unsigned refreshers;		/* protected by lock */
 	atomic_int stopping;		/* catalog_free has begun */
+	void (*on_change)(void *arg, const char *path);
+	void *on_change_arg;
 };
 
 /* Build a fresh listing of a user's directory from the API.  0 with *out

@@ -12,10 +12,19 @@
 #include <sys/stat.h>
 
 #include "catalog.h"
+#include "fuse_inval.h"
 #include "fuse_ops.h"
 #include "log.h"
+#include "open_pins.h"
 #include "reader.h"
 #include "scfs_copy.h"
+
+/* An open file: fi->fh. */
+struct open_file {
+	struct reader *r;
+	int pinned;		/* opened OPEN_CACHED: its close is reported */
+	char path[];
+};
 
 static struct scfs_fs *fs_of_context(void)
 {
@@ -41,6 +50,22 @@ static void fill_stat(const struct scfs_fs *fs, const struct catalog_node *n,
 	st->st_blksize = 128 * 1024;
 }
 
+/* While a version of a file is open through the page cache, the kernel
+ * keeps seeing its attributes (open_pins.h): a new, smaller size would cut
+ * the old descriptor's reads short without an error. */
+static void apply_pin(const struct scfs_fs *fs, const char *path,
+		      struct stat *st)
+{
+	int64_t size;
+	time_t mtime;
+
+	if (!fs->pins || !open_pins_attr(fs->pins, path, &size, &mtime))
+		return;
+	st->st_size = size >= 0 ? size : 0;
+	st->st_blocks = (st->st_size + 511) / 512;
+	st->st_mtime = st->st_ctime = st->st_atime = mtime;
+}
+
 /* Reads as large as the kernel will send: one FUSE round trip per MiB
  * instead of per 128 KiB.  libfuse derives the kernel's max_pages from
  * max_write; max_read stays 0 (no limit of our own: libfuse refuses a
@@ -50,6 +75,16 @@ static void fill_stat(const struct scfs_fs *fs, const struct catalog_node *n,
  * for its read-ahead of a 1 MiB read to arrive as several requests at
  * once on several FUSE threads. */
 #define SCFS_MAX_BACKGROUND 64
+
+/* A refresh changed or removed path (on the refreshing thread, under the
+ * catalog's lock: queue only). */
+static void track_changed(void *arg, const char *path)
+{
+	struct scfs_fs *fs = arg;
+
+	if (fs->pins && open_pins_changed(fs->pins, path))
+		fuse_inval_path(fs->inval, path);
+}
 
 /* After fuse_daemonize: the read path's workers may start from here. */
 static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
@@ -71,6 +106,15 @@ static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	if (err)
 		log_err("cannot set up the read path: %s; every open will fail",
 			strerror(-err));
+	err = open_pins_new(&fs->pins);
+	if (!err)
+		err = fuse_inval_start(fuse_get_context()->fuse, fs->pins,
+				       &fs->inval);
+	if (err)
+		log_warn("cannot watch for changed tracks: %s; files that change upstream open in direct-I/O mode",
+			 strerror(-err));
+	/* From here on a refresh tells us what changed. */
+	catalog_set_change_hook(fs->cat, track_changed, fs);
 	return fs;
 }
 
@@ -78,22 +122,13 @@ static void scfs_op_destroy(void *private_data)
 {
 	struct scfs_fs *fs = private_data;
 
+	catalog_set_change_hook(fs->cat, NULL, NULL);
+	fuse_inval_stop(fs->inval);
+	fs->inval = NULL;
 	reader_pool_free(fs->readers);
 	fs->readers = NULL;
-}
-
-/* Opens of one track share cached bytes: the key names the track, its
- * rendition and its size (a new version of the track is another file). */
-static void reader_key(const struct catalog_node *n, char *key, size_t size)
-{
-	char urn[128], kind[32];
-	ssize_t a, b;
-
-	a = catalog_getxattr(n, "user.sc.urn", urn, sizeof(urn) - 1);
-	b = catalog_getxattr(n, "user.sc.source", kind, sizeof(kind) - 1);
-	urn[a > 0 ? a : 0] = '\0';
-	kind[b > 0 ? b : 0] = '\0';
-	snprintf(key, size, "%s %s %lld", urn, kind, (long long)n->size);
+	open_pins_free(fs->pins);
+	fs->pins = NULL;
 }
 
 static int scfs_op_getattr(const char *path, struct stat *st,
@@ -103,11 +138,23 @@ static int scfs_op_getattr(const char *path, struct stat *st,
 	struct catalog_node n;
 	int rc;
 
-	(void)fi;
 	rc = catalog_lookup(fs->cat, path, &n);
 	if (!rc) {
 		fill_stat(fs, &n, st);
+		if (n.kind == CATALOG_FILE)
+			apply_pin(fs, path, st);
 		catalog_node_release(&n);
+	} else if (rc == -ENOENT && fi && fi->fh &&
+		   ((struct open_file *)(uintptr_t)fi->fh)->pinned) {
+		/* fstat of an open file whose track is gone upstream */
+		memset(st, 0, sizeof(*st));
+		st->st_mode = S_IFREG | 0444;
+		st->st_nlink = 1;
+		st->st_uid = fs->uid;
+		st->st_gid = fs->gid;
+		st->st_blksize = 128 * 1024;
+		apply_pin(fs, path, st);
+		rc = 0;
 	}
 	return rc;
 }
@@ -116,14 +163,20 @@ struct fill_ctx {
 	struct scfs_fs *fs;
 	void *buf;
 	fuse_fill_dir_t filler;
+	const char *dir;	/* the directory's path */
 };
 
 static int fill_one(void *arg, const char *name, const struct catalog_node *n)
 {
 	struct fill_ctx *c = arg;
+	char path[4096];
 	struct stat st;
 
 	fill_stat(c->fs, n, &st);
+	/* readdirplus sets the kernel's attributes too */
+	if (n->kind == CATALOG_FILE &&
+	    snprintf(path, sizeof(path), "%s/%s", c->dir, name) < (int)sizeof(path))
+		apply_pin(c->fs, path, &st);
 	return c->filler(c->buf, name, &st, 0, FUSE_FILL_DIR_PLUS) ? -ENOBUFS : 0;
 }
 
@@ -167,11 +220,11 @@ static int scfs_op_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 			   off_t off, struct fuse_file_info *fi,
 			   enum fuse_readdir_flags flags)
 {
-	struct fill_ctx c = { fs_of_context(), buf, filler };
+	struct fill_ctx c = { fs_of_context(), buf, filler,
+			      strcmp(path, "/") ? path : "" };
 	const struct catalog_node *n = (struct catalog_node *)(uintptr_t)fi->fh;
 	int rc;
 
-	(void)path;
 	(void)off;
 	(void)flags;
 	if (!n)
@@ -182,13 +235,44 @@ static int scfs_op_readdir(const char *path, void *buf, fuse_fill_dir_t filler,
 	return rc == -ENOBUFS ? 0 : rc;
 }
 
+/* The page cache and the size the kernel keeps are per path, not per
+ * version: open_pins decides whether this open may use them. */
+static int open_mode(struct scfs_fs *fs, const char *path,
+		     const struct catalog_node *n, const char *key,
+		     struct open_file *of, struct fuse_file_info *fi)
+{
+	struct open_decision d = { .mode = OPEN_DIRECT };
+	int rc = 0;
+
+	if (fs->pins)
+		rc = open_pins_open(fs->pins, path, key, n->size, n->mtime, &d);
+	if (rc)
+		return rc;
+	if (d.invalidate)
+		fuse_inval_path(fs->inval, path);
+	of->pinned = d.mode == OPEN_CACHED;
+	fi->keep_cache = d.keep_cache;
+	/* An unknown size must not be cut short by the kernel's idea of
+	 * EOF either. */
+	fi->direct_io = d.mode == OPEN_DIRECT || n->size < 0;
+	return 0;
+}
+
+static void open_file_free(struct scfs_fs *fs, struct open_file *of)
+{
+	if (of->pinned && open_pins_close(fs->pins, of->path))
+		fuse_inval_path(fs->inval, of->path);
+	reader_free(of->r);
+	free(of);
+}
+
 static int scfs_op_open(const char *path, struct fuse_file_info *fi)
 {
 	struct scfs_fs *fs = fs_of_context();
-	struct catalog_node n;
-	struct source *src;
-	struct reader *r;
-	char key[256];
+	struct open_file *of = NULL;
+	struct catalog_node n = { .ref = NULL };
+	struct source *src = NULL;
+	char key[512];
 	int rc;
 
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
@@ -198,38 +282,53 @@ static int scfs_op_open(const char *path, struct fuse_file_info *fi)
 	rc = catalog_lookup(fs->cat, path, &n);
 	if (rc)
 		return rc;
-	if (n.kind != CATALOG_FILE)
+	if (n.kind != CATALOG_FILE) {
 		rc = -EISDIR;
+		goto out;
+	}
+	of = calloc(1, sizeof(*of) + strlen(path) + 1);
+	if (!of) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	strcpy(of->path, path);
+	/* Opens of one version share cached bytes; a new version of the
+	 * track is other bytes. */
+	catalog_version(&n, key, sizeof(key));
+	rc = catalog_open(fs->cat, &n, &src);
 	if (!rc)
-		rc = catalog_open(fs->cat, &n, &src);
+		rc = reader_new(fs->readers, src, key, &of->r);
 	if (!rc)
-		reader_key(&n, key, sizeof(key));
-	catalog_node_release(&n);	/* the source has copies of what it needs */
-	if (!rc)
-		rc = reader_new(fs->readers, src, key, &r);
+		rc = open_mode(fs, path, &n, key, of, fi);
 	if (rc)
-		return rc;
-	fi->fh = (uint64_t)(uintptr_t)r;
-	/* A track's bytes never change under one name; an unknown size must
-	 * not be cut short by the kernel's idea of EOF. */
-	fi->keep_cache = 1;
-	fi->direct_io = n.size < 0;
-	return 0;
+		goto out;
+	fi->fh = (uint64_t)(uintptr_t)of;
+	of = NULL;
+out:
+	if (of && of->r)
+		reader_free(of->r);
+	free(of);
+	catalog_node_release(&n);
+	return rc;
 }
 
 static int scfs_op_read(const char *path, char *buf, size_t size, off_t off,
 			struct fuse_file_info *fi)
 {
-	struct reader *r = (struct reader *)(uintptr_t)fi->fh;
+	struct open_file *of = (struct open_file *)(uintptr_t)fi->fh;
+	ssize_t rc;
 
 	(void)path;
-	return (int)reader_read(r, buf, size, off);
+	rc = reader_read(of->r, buf, size, off);
+	/* The track is gone upstream: the open file went stale, it was
+	 * not "not found". */
+	return rc == -ENOENT ? -ESTALE : (int)rc;
 }
 
 static int scfs_op_release(const char *path, struct fuse_file_info *fi)
 {
 	(void)path;
-	reader_free((struct reader *)(uintptr_t)fi->fh);
+	open_file_free(fs_of_context(), (struct open_file *)(uintptr_t)fi->fh);
 	return 0;
 }
 

@@ -4,7 +4,9 @@
 # API never blocks `ls` once a directory has been listed; a track deleted
 # upstream disappears, a new one appears, a changed one shows its new
 # size; a file open while its track changes or goes away keeps its old
-# bytes or fails (ESTALE), never mixes old and new bytes.
+# bytes or fails (ESTALE), never mixes old and new bytes, and is never cut
+# short by the new version's smaller size; opens of the new version read
+# the new bytes meanwhile.
 . "$(dirname "$0")/lib.sh"
 require_fuse
 
@@ -26,12 +28,15 @@ D=$MNT/band/tracks
 check "the first listing has Encore" listed 'Encore \[2002\]'
 curl -sf "$ADMIN_URL/tracks/2002/original" -o "$T/encore.old"
 curl -sf "$ADMIN_URL/tracks/2001/original" -o "$T/practice.old"
+curl -sf "$ADMIN_URL/tracks/2007/original" -o "$T/demo.old"
+DEMO="$D/$(ls "$D" | grep '\[2007\]')"
 
 # Hold two files open and read their first half now, the rest later.
 "$PY" - "$D" "$T" <<'PY' >"$T/reader.out" 2>&1 &
 import errno, os, sys, time
 d, t = sys.argv[1], sys.argv[2]
-files = {"encore": "Encore [2002].mp3", "practice": "Practice _ Take 1 [2001].wav"}
+files = {"encore": "Encore [2002].mp3", "practice": "Practice _ Take 1 [2001].wav",
+         "demo": [n for n in os.listdir(d) if "[2007]" in n][0]}
 fds = {k: os.open(os.path.join(d, v), os.O_RDONLY) for k, v in files.items()}
 got = {}
 for k, fd in fds.items():
@@ -60,7 +65,10 @@ until_ok 10 test -e "$T/half-read" || not_ok "the reader did not start"
 admin DELETE tracks/2002
 admin POST users/band/tracks '{"id": 2100, "title": "Brand New", "format": "mp3", "size": 5000}'
 admin POST tracks/2001/change '{}'
+admin POST tracks/2007/change '{"size": 30000}'	# shrinks under the reader
 new_size=$(size_of 2001)
+curl -sf "$ADMIN_URL/tracks/2001/original" -o "$T/practice.new"
+curl -sf "$ADMIN_URL/tracks/2007/original" -o "$T/demo.new"
 sleep 1.2	# past ttl
 
 t0=$(date +%s%N)
@@ -69,18 +77,33 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 check "ls after ttl answers from the old listing at once (${ms} ms)" [ "$ms" -lt 1000 ]
 check "a deleted track disappears" until_ok 10 unlisted 'Encore \[2002\]'
 check "a new track appears" until_ok 10 listed 'Brand New \[2100\]\.mp3'
-check "a changed track has its new size ($new_size)" \
-	until_ok 10 size_is "$D/Practice _ Take 1 [2001].wav" "$new_size"
+# While the old versions are open, new opens read the new bytes to their
+# end (quiet cmp without -s: GNU cmp -s trusts st_size, which stays the
+# old version's meanwhile)...
+check "a changed track reads its new bytes while its old version is open" \
+	until_ok 10 quiet cmp "$D/Practice _ Take 1 [2001].wav" "$T/practice.new"
+check "a shrunk track reads its new bytes while its old version is open" \
+	until_ok 10 quiet cmp "$DEMO" "$T/demo.new"
+# ... and the kernel keeps the old size, which bounds the old descriptors.
+check "stat keeps the old size while the old version is open" \
+	size_is "$DEMO" "$(stat -c %s "$T/demo.old")"
 touch "$T/go-on"
 wait "$READER"
 say "open files: $(tr '\n' ';' <"$T/reader.out")"
-check "an open file of a deleted track never mixes bytes" grep -Eq '^encore (same|error)' "$T/reader.out"
+check "an open file of a deleted track never mixes bytes" grep -Eq '^encore (same|error ESTALE)$' "$T/reader.out"
 check "an open file of a changed track gives its old bytes or ESTALE" \
 	grep -Eq '^practice (same|error ESTALE)$' "$T/reader.out"
+check "an open file of a shrunk track gives all its old bytes or ESTALE" \
+	grep -Eq '^demo (same|error ESTALE)$' "$T/reader.out"
+check "once closed, a changed track has its new size ($new_size)" \
+	until_ok 10 size_is "$D/Practice _ Take 1 [2001].wav" "$new_size"
+check "once closed, a shrunk track has its new size" until_ok 10 size_is "$DEMO" 30000
 check "the new track reads exactly" \
 	cmp -s "$D/Brand New [2100].mp3" <(curl -sf "$ADMIN_URL/tracks/2100/original")
 check "the changed track reads its new bytes" \
-	cmp -s "$D/Practice _ Take 1 [2001].wav" <(curl -sf "$ADMIN_URL/tracks/2001/original")
+	cmp -s "$D/Practice _ Take 1 [2001].wav" "$T/practice.new"
+check "the shrunk track reads its new bytes through the page cache" \
+	cmp -s "$DEMO" "$T/demo.new"
 
 # A slow API: once listed, a directory never waits for a refresh.
 curl -sf -X POST -H 'Content-Type: application/json' \
