@@ -44,11 +44,12 @@ s3_list: s3_xml.h
 scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h s3.h sink.h source.h uploader.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
 statefile:
+rate_pause: hash.h statefile.h
 token: hash.h statefile.h
 page_guard:
 parallel:
 meta_cache: buf.h hash.h statefile.h
-sc_api: buf.h hash.h http.h log.h page_guard.h sc_api_i.h sc_json.h sigv4.h token.h
+sc_api: buf.h hash.h http.h log.h page_guard.h rate_pause.h sc_api_i.h sc_json.h sigv4.h token.h
 sc_auth: buf.h hash.h http.h log.h sc_api.h sc_api_i.h sc_json.h sigv4.h statefile.h token.h
 catalog: catalog_i.h log.h meta_cache.h names.h sc_api.h source.h source_hls.h source_original.h
 catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source_hls.h
