@@ -410,8 +410,10 @@ static void show_wait(void *arg, int64_t wait_ms, int64_t until_ms,
 	if (c->quiet)
 		return;
 	strftime(when, sizeof(when), "%H:%M:%S", gmtime_r(&until, &tm));
-	fprintf(stderr, "sc2s3: waiting %.0f s for SoundCloud's rate limit (until %s UTC): %s\n",
-		(double)wait_ms / 1000 + 0.5, when, why);
+	/* On a terminal the line takes the place of the progress line. */
+	fprintf(stderr, "%ssc2s3: waiting %.0f s for SoundCloud's rate limit (until %s UTC): %s\n",
+		isatty(STDERR_FILENO) ? "\r" : "", (double)wait_ms / 1000 + 0.5,
+		when, why);
 }
 
 int sc2s3_cache_dir(const struct cli *c, char **out)
