@@ -43,6 +43,23 @@ same_as_upstream() {
 	say "$same of $n objects under $1 equal their track's original"
 	[ "$same" = "$2" ] && [ "$n" = "$2" ]
 }
+# requests_in_pauses SINCE LIST_S OTHER_S: API requests the stand-in
+# answered after SINCE while a 429 it sent earlier still held (its
+# Retry-After: LIST_S seconds on listings, OTHER_S elsewhere).
+requests_in_pauses() {
+	"$PY" - "$T/logs/standin.jsonl" "$@" <<'PYEOF'
+import json, sys
+log, since, list_s, other_s = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+E = [json.loads(l) for l in open(log) if l.strip()]
+E = [e for e in E if e["t"] >= since and e["origin"] == "api"]
+bad = 0
+for e in E:
+    if e["status"] == 429:
+        until = e["t"] + (list_s if e["route"] == "list" else other_s)
+        bad += sum(1 for o in E if e["t"] + 0.05 < o["t"] < until - 0.05)
+print(bad)
+PYEOF
+}
 meta_of() {	# meta_of KEY: Content-Type and x-amz-meta-* of an object
 	aws_s3 s3api head-object --bucket "$B" --key "$1" \
 		--query '[ContentType, Metadata]' --output json | tr -d ' \n'
@@ -128,37 +145,37 @@ check "all 4 rate limits were met (got $hits)" [ "$hits" = 4 ]
 check "objects are correct after the storm" same_as_upstream band/ 30
 check "the pause is recorded in the cache directory" sh -c "ls '$T/cache' | grep -q '^pause-'"
 # Nothing asked the API while a pause it had been told of held.
-"$PY" - "$T/logs/standin.jsonl" "$start" <<'PYEOF' >"$T/paused"
-import json, sys
-E = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-E = [e for e in E if e["t"] >= float(sys.argv[2]) and e["origin"] == "api"]
-bad = 0
-for e in E:
-    if e["status"] != 429:
-        continue
-    # Retry-After: the pause ends that many seconds after the answer.
-    until = e["t"] + (2 if e["route"] == "list" else 1)
-    bad += sum(1 for o in E if e["t"] + 0.05 < o["t"] < until - 0.05)
-print(bad)
-PYEOF
-check "no API request while a pause held (got $(cat "$T/paused"))" [ "$(cat "$T/paused")" = 0 ]
+paused=$(requests_in_pauses "$start" 2 1)
+check "no API request while a pause held (got $paused)" [ "$paused" = 0 ]
 
-# One rate budget across processes: another sc2s3 run on the same cache
-# directory waits for the pause the first one recorded.
+# One rate budget across processes: another sc2s3 run and a mount on the
+# same cache directory wait for the pause the first run recorded.
+mount_scfs "user=band" || exit 1
 curl -sf -X DELETE "$ADMIN_URL/faults" >/dev/null
 curl -sf -X POST "$ADMIN_URL/faults" \
 	-d '{"kind":"429","shape":"rate_limit","retry_after":3,"count":1,"route":"list"}' >/dev/null ||
 	not_ok "arm one 429"
 rm -f "$T/cache"/pause-*
+start=$(date +%s.%N)
 "$SC2S3" sync "$USER_URL" "s3://$B/band/" --endpoint-url "$PROXY_URL" --api-url "$API_URL" \
 	--auth-url "$AUTH_URL" --cache-dir "$T/cache" --dry-run >"$T/out1" 2>"$T/err1" &
 first=$!
 for _ in $(seq 1 100); do ls "$T/cache" | grep -q '^pause-' && break; sleep 0.05; done
 check "the first run records a pause" sh -c "ls '$T/cache' | grep -q '^pause-'"
+ls "$MNT/band/likes" >"$T/likes" 2>"$T/likes.err" &
+lister=$!
 sync_to "$USER_URN" band/ --dry-run
 wait "$first"
-check "both runs exit 0 ($? and $RC)" [ "$RC" = 0 ]
+rc1=$?
+wait "$lister"
+rc2=$?
+check "both runs exit 0 ($rc1 and $RC)" [ "$rc1,$RC" = 0,0 ]
 check "the second run waits for the first one's pause" grep -q "waiting .*HTTP 429 on '/users/" "$T/err"
+check "the mount lists likes/ after waiting for the pause too (ls: $rc2)" \
+	sh -c "[ $rc2 = 0 ] && grep -q \"waiting .* for the API's rate limit: HTTP 429 on '/users/\" '$T/logs/scfs.log'"
 check "the 429 was met once" [ "$(curl -sf "$ADMIN_URL/faults" | "$PY" -c 'import json,sys; print(sum(f["hits"] for f in json.load(sys.stdin)))')" = 1 ]
+paused=$(requests_in_pauses "$start" 3 3)
+check "neither the runs nor the mount asked the API during the pause (got $paused)" [ "$paused" = 0 ]
+umount_scfs
 check "no upload was left unfinished" [ "$(count_uploads "$B")" = 0 ]
 finish
