@@ -226,11 +226,13 @@ static int should_retry(struct sc_api *api, const char *where, int rc,
 	if (!http_is_retryable(rc, rc ? 0 : resp->status) ||
 	    attempt + 1 >= SC_MAX_ATTEMPTS)
 		return 0;
+	/* "Retry-After: 0" is no wait to share: backoff keeps a storm of
+	 * them from becoming a busy loop. */
 	hint = !rc && resp->status == 429 ? rate_limit_hint_s(resp) : -1;
-	if (hint >= 0)
+	if (hint > 0)
 		record_pause(api, where, hint);	/* await_pause waits */
-	*wait_ms = hint >= 0 ? 0 : backoff(api, attempt);
-	if (hint >= 0)
+	*wait_ms = hint > 0 ? 0 : backoff(api, attempt);
+	if (hint > 0)
 		log_info("retrying '%s' in %ld s after HTTP 429", where, hint);
 	else
 		log_info("retrying '%s' in %u ms after %s%ld", where, *wait_ms,
