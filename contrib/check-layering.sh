@@ -45,19 +45,21 @@ s3_list: s3_xml.h
 scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h s3.h sink.h source.h uploader.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
 statefile:
+rate_pause: hash.h statefile.h
 token: hash.h statefile.h
 page_guard:
 parallel:
 meta_cache: buf.h hash.h statefile.h
-sc_api: buf.h hash.h http.h log.h page_guard.h sc_api_i.h sc_json.h sigv4.h token.h
+sc_api: buf.h hash.h http.h log.h page_guard.h rate_pause.h sc_api_i.h sc_json.h sigv4.h token.h
 sc_auth: buf.h hash.h http.h log.h sc_api.h sc_api_i.h sc_json.h sigv4.h statefile.h token.h
 catalog: catalog_i.h log.h meta_cache.h names.h sc_api.h source.h source_hls.h source_original.h
 catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source_hls.h
 fuse_ops: catalog.h fuse_inval.h log.h open_pins.h reader.h scfs_copy.h
 fuse_inval: log.h open_pins.h
 main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h statefile.h scfs_copy.h
-sc2s3: aws_config.h http.h log.h names.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h source_original.h source_url.h uploader.h sc2s3_i.h
+sc2s3: aws_config.h http.h log.h names.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h source_original.h source_url.h statefile.h uploader.h sc2s3_i.h
 sc2s3_sync: log.h s3_list.h sc2s3_i.h sync_plan.h
+sc2s3_user: catalog.h sc2s3_i.h sync_plan.h
 '
 
 # library include prefix: the only files allowed to include it

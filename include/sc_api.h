@@ -26,9 +26,21 @@ struct sc_api_conf {
 	const char *access_token;	/* ... or a user's token */
 	const char *refresh_token;
 	/* Where tokens persist between mounts (created by the caller);
-	 * NULL: in memory only. */
+	 * NULL: in memory only.  It also holds the shared rate-limit pause
+	 * (rate_pause.h): every process using the directory waits for it. */
 	const char *cache_dir;
+	/* Told once per pause, by the first request that waits for it: how
+	 * long (ms), until when (wall-clock ms) and why.  Called from the
+	 * waiting thread, no lock held.  NULL: nobody is told. */
+	void (*on_wait)(void *arg, int64_t wait_ms, int64_t until_ms,
+			const char *why);
+	void *on_wait_arg;
 };
+
+/* The longest a request waits for a rate-limit pause (its own 429's or
+ * one another process recorded): a reset time hours ahead (a daily quota
+ * spent) fails the request with -EAGAIN at once instead. */
+#define SC_PAUSE_MAX_S 900
 
 /* What a HEAD on a track's original says. */
 struct sc_probe {
@@ -60,8 +72,9 @@ int sc_api_get_json(struct sc_api *api, const char *path_or_url,
 
 /* Resolve https://soundcloud.com/<permalink> to the user: one request
  * when the answer's location names the user (then only out's id and urn
- * are set), else a second one for the user object.  -ENOENT for an
- * unknown user. */
+ * are set), else a second one for the user object.  A permalink of the
+ * form "soundcloud:users:ID" is fetched as /users/URN instead (-EINVAL
+ * when ID is not a number).  -ENOENT for an unknown user. */
 int sc_api_resolve_user(struct sc_api *api, const char *permalink,
 			struct sc_user *out);
 

@@ -28,6 +28,7 @@
 #include "sink.h"
 #include "source_original.h"
 #include "source_url.h"
+#include "statefile.h"
 #include "uploader.h"
 #include "sc2s3_i.h"
 
@@ -50,6 +51,8 @@ static void usage(FILE *f)
 "SRC: a file, '-' for stdin, an http(s):// URL, or a SoundCloud track\n"
 "(https://soundcloud.com/USER/TRACK or soundcloud:tracks:ID, through the API:\n"
 "set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN).\n"
+"sync SRC: a directory (MOUNT/USER/tracks) or a SoundCloud user\n"
+"(https://soundcloud.com/USER or soundcloud:users:ID, through the API).\n"
 "DST: s3://bucket/key, or s3://bucket/prefix/ to append the source's name.\n"
 "\n"
 "options:\n"
@@ -65,6 +68,8 @@ static void usage(FILE *f)
 "  --quiet              print nothing but errors\n"
 "  --json               one JSON object per transfer on stdout\n"
 "  --api-url URL, --auth-url URL   SoundCloud API and OAuth endpoints\n"
+"  --cache-dir DIR      tokens, track sizes and the rate-limit pause, shared\n"
+"                       with scfs (default: $XDG_CACHE_HOME/scfs)\n"
 "  -d, --debug          one line per S3 request on stderr (never a secret)\n"
 "  -h, --help, -V, --version\n"
 "\n"
@@ -99,7 +104,7 @@ static int parse_size(const char *s, size_t *out)
 enum { OPT_ENDPOINT = 256, OPT_REGION, OPT_PROFILE, OPT_PATH_STYLE,
        OPT_PART_SIZE, OPT_CONCURRENCY, OPT_PROGRESS, OPT_NO_PROGRESS,
        OPT_QUIET, OPT_JSON, OPT_API_URL, OPT_AUTH_URL, OPT_EXPECTED_SIZE,
-       OPT_DRY_RUN, OPT_DELETE, OPT_JOBS };
+       OPT_DRY_RUN, OPT_DELETE, OPT_JOBS, OPT_CACHE_DIR };
 
 static const struct option long_options[] = {
 	{ "endpoint-url", required_argument, NULL, OPT_ENDPOINT },
@@ -118,6 +123,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "api-url", required_argument, NULL, OPT_API_URL },
 	{ "auth-url", required_argument, NULL, OPT_AUTH_URL },
+	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 	{ "debug", no_argument, NULL, 'd' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -139,6 +145,7 @@ static int parse_option(struct cli *c, int opt, const char *arg)
 	case OPT_JSON: c->json = 1; return 0;
 	case OPT_API_URL: c->api_url = arg; return 0;
 	case OPT_AUTH_URL: c->auth_url = arg; return 0;
+	case OPT_CACHE_DIR: c->cache_dir = arg; return 0;
 	case OPT_DRY_RUN: c->dry_run = 1; return 0;
 	case OPT_DELETE: c->delete = 1; return 0;
 	case OPT_JOBS:
@@ -390,34 +397,90 @@ static int open_original(const char *ref, struct transfer *t,
 	return rc ? EXIT_TRANSFER : 0;
 }
 
-static int open_soundcloud(const struct cli *c, struct transfer *t)
+/* Told by sc_api when requests start waiting for a rate-limit pause:
+ * the line says so instead of the run failing. */
+static void show_wait(void *arg, int64_t wait_ms, int64_t until_ms,
+		      const char *why)
+{
+	const struct cli *c = arg;
+	time_t until = (time_t)(until_ms / 1000);
+	char when[32];
+	struct tm tm;
+
+	if (c->quiet)
+		return;
+	strftime(when, sizeof(when), "%H:%M:%S", gmtime_r(&until, &tm));
+	/* On a terminal the line takes the place of the progress line. */
+	fprintf(stderr, "%ssc2s3: waiting %.0f s for SoundCloud's rate limit (until %s UTC): %s\n",
+		isatty(STDERR_FILENO) ? "\r" : "", (double)wait_ms / 1000 + 0.5,
+		when, why);
+}
+
+int sc2s3_cache_dir(const struct cli *c, char **out)
+{
+	int rc = 0;
+
+	*out = NULL;
+	if (c->cache_dir && !(*out = strdup(c->cache_dir)))
+		return EXIT_TRANSFER;
+	if (!*out && statefile_default_dir(out)) {
+		fprintf(stderr, "sc2s3: warning: no cache directory ($XDG_CACHE_HOME and $HOME unset): tokens and sizes are not kept\n");
+		return 0;
+	}
+	rc = statefile_mkdirs(*out);
+	if (!rc)
+		return 0;
+	fprintf(stderr, "sc2s3: cannot use cache directory '%s': %s\n", *out,
+		strerror(-rc));
+	free(*out);
+	*out = NULL;
+	return EXIT_USAGE;
+}
+
+int sc2s3_api_new(const struct cli *c, struct http_client *http,
+		  const char *cache_dir, struct sc_api **out)
 {
 	struct sc_api_conf conf = { .api_url = c->api_url, .auth_url = c->auth_url,
 		.client_id = getenv("SOUNDCLOUD_CLIENT_ID"),
 		.client_secret = getenv("SOUNDCLOUD_CLIENT_SECRET"),
 		.access_token = getenv("SOUNDCLOUD_ACCESS_TOKEN"),
-		.refresh_token = getenv("SOUNDCLOUD_REFRESH_TOKEN") };
-	int user_token = conf.access_token && *conf.access_token;
-	struct sc_track tr = { 0 };
+		.refresh_token = getenv("SOUNDCLOUD_REFRESH_TOKEN"),
+		.cache_dir = cache_dir, .on_wait = show_wait,
+		.on_wait_arg = (void *)c };
 	char err[400];
-	int rc;
 
-	if (!user_token && !(conf.client_id && *conf.client_id &&
-			     conf.client_secret && *conf.client_secret)) {
+	if (!(conf.access_token && *conf.access_token) &&
+	    !(conf.client_id && *conf.client_id && conf.client_secret &&
+	      *conf.client_secret)) {
 		fprintf(stderr, "sc2s3: cannot read '%s': no SoundCloud credentials: set SOUNDCLOUD_CLIENT_ID and SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN\n",
 			c->src);
 		return EXIT_USAGE;
 	}
-	if (sc_api_new(&conf, t->http, &t->api))
+	if (sc_api_new(&conf, http, out))
 		return EXIT_TRANSFER;
-	if (sc_api_authenticate(t->api, err, sizeof(err))) {
+	if (sc_api_authenticate(*out, err, sizeof(err))) {
 		fprintf(stderr, "sc2s3: cannot sign in to SoundCloud: %s\n", err);
 		return EXIT_USAGE;
 	}
+	return 0;
+}
+
+static int open_soundcloud(const struct cli *c, struct transfer *t)
+{
+	struct sc_track tr = { 0 };
+	char *cache_dir = NULL;
+	int rc;
+
+	rc = sc2s3_cache_dir(c, &cache_dir);
+	if (!rc)
+		rc = sc2s3_api_new(c, t->http, cache_dir, &t->api);
+	free(cache_dir);
+	if (rc)
+		return rc;
 	rc = sc_api_resolve_track(t->api, c->src, &tr);
 	if (rc)
 		return track_failed(c->src, rc);
-	if (!may_copy(t->api, user_token, &tr)) {
+	if (!may_copy(t->api, sc_api_has_user_token(t->api), &tr)) {
 		fprintf(stderr, "sc2s3: will not copy '%s' (%s): only downloadable originals and your own tracks (with your user token) may be copied\n",
 			c->src, tr.urn);
 		rc = EXIT_TRANSFER;
@@ -439,7 +502,7 @@ static void read_mount_meta(const char *path, struct transfer *t)
 	t->sc_source[n > 0 ? n : 0] = '\0';
 }
 
-static void fill_meta(struct transfer *t)
+void sc2s3_fill_meta(struct transfer *t)
 {
 	size_t i = 0;
 
@@ -490,7 +553,7 @@ int sc2s3_open_source(const struct cli *c, struct transfer *t)
 		break;
 	}
 	if (!rc)
-		fill_meta(t);
+		sc2s3_fill_meta(t);
 	return rc;
 }
 

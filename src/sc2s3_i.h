@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "aws_config.h"
+#include "catalog.h"
 #include "http.h"
 #include "s3.h"
 #include "sc_api.h"
@@ -37,6 +38,7 @@ struct cli {
 	int debug;
 	const char *api_url;
 	const char *auth_url;
+	const char *cache_dir;	/* NULL: the default, as scfs's */
 	int dry_run;		/* sync */
 	int delete;		/* sync */
 	unsigned jobs;		/* sync: files at once; 0: SYNC_JOBS_DEFAULT */
@@ -61,12 +63,49 @@ struct transfer {
 
 /* Open c->src into t->src with its metadata.  0 or an exit status. */
 int sc2s3_open_source(const struct cli *c, struct transfer *t);
+/* The cache directory to use (shared with scfs), created 0700, into
+ * *out (caller frees; NULL: none).  0 or an exit status (message
+ * printed). */
+int sc2s3_cache_dir(const struct cli *c, char **out);
+/* The SoundCloud API with the environment's credentials, signed in;
+ * waits for rate limits are shown on stderr.  0 or an exit status
+ * (message printed); *out is the caller's (sc_api_free) either way. */
+int sc2s3_api_new(const struct cli *c, struct http_client *http,
+		  const char *cache_dir, struct sc_api **out);
+/* t->meta (x-amz-meta-sc-*, Content-Type) from t->urn, t->sc_source and
+ * t->src, the same for every kind of source. */
+void sc2s3_fill_meta(struct transfer *t);
 /* t->key from t->dst, appending the source's name to a prefix. */
 int sc2s3_final_key(struct transfer *t);
 /* Upload t->src to t->key and report it.  0 or EXIT_TRANSFER. */
 int sc2s3_run_upload(const struct cli *c, struct s3_client *s3,
 		     struct transfer *t);
 void sc2s3_json_string(FILE *f, const char *s);
+
+/* What a sync copies from: names and sizes for the plan and, for a
+ * SoundCloud user, each file's catalog node. */
+struct sync_files {
+	struct sync_source *src;	/* names owned */
+	struct catalog_node *nodes;	/* NULL for a directory; else valid
+					 * while the sync_user lives */
+	size_t n;
+};
+
+/* The user a sync source names, into *ref (caller frees): 0 for a
+ * SoundCloud user, 1 for a directory, or EXIT_USAGE for a malformed
+ * reference (message printed). */
+int sc2s3_user_ref(const char *src, char **ref);
+
+struct sync_user;
+/* Sign in, resolve the user ref (taken over) and list its tracks into
+ * files, streams left out with a note.  0 or an exit status (message
+ * printed); *out is the caller's (sc2s3_user_free) either way. */
+int sc2s3_user_open(const struct cli *c, struct http_client *http,
+		    char *ref, struct sync_user **out, struct sync_files *files);
+/* The source and metadata of one listed file into t.  0 or -errno. */
+int sc2s3_user_source(struct sync_user *u, const struct catalog_node *node,
+		      struct transfer *t);
+void sc2s3_user_free(struct sync_user *u);
 
 /* The sync command.  0, EXIT_TRANSFER when a file failed (the rest are
  * done), or EXIT_USAGE. */

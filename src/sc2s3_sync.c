@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sc2s3_sync: `sc2s3 sync DIR s3://bucket/prefix/`.  One ListObjectsV2 walk
- * of the prefix and a stat of each file decide the plan (sync_plan.c);
+ * sc2s3_sync: `sc2s3 sync DIR|USER s3://bucket/prefix/`.  One
+ * ListObjectsV2 walk of the prefix and the sources' names and sizes (a
+ * stat of each file, or the user's listing from sc2s3_user.c) decide the
+ * plan (sync_plan.c);
  * --jobs workers then copy files with the same code path as cp, each with
  * its parts in flight; --delete removes objects whose file is gone.  A
  * failed file is reported and the others still go; the exit status says.
@@ -24,17 +26,13 @@
 
 #define SYNC_MAX_JOBS 16
 
-struct sync_files {
-	struct sync_source *src;	/* names owned */
-	size_t n;
-};
-
 struct sync_run {
 	const struct cli *c;
 	struct s3_client *s3;
 	struct http_client *http;
 	const struct s3_location *dst;	/* key: the prefix */
 	const struct sync_files *files;
+	struct sync_user *user;		/* NULL: a directory */
 	const struct sync_step *steps;
 	size_t n_steps;
 	pthread_mutex_t lock;
@@ -50,6 +48,7 @@ static void files_release(struct sync_files *f)
 	for (i = 0; i < f->n; i++)
 		free((char *)f->src[i].name);
 	free(f->src);
+	free(f->nodes);
 }
 
 /* Whether a file on an scfs mount is a stream (policy: not copied). */
@@ -114,6 +113,17 @@ static const struct sync_step *next_copy(struct sync_run *r)
 	return st;
 }
 
+/* A listed track's source, told as "SRC/NAME". */
+static int open_track(struct sync_run *r, const struct sync_step *st,
+		      const char *label, struct transfer *t)
+{
+	int rc = sc2s3_user_source(r->user, &r->files->nodes[st->index], t);
+
+	if (rc)
+		fprintf(stderr, "sc2s3: cannot read '%s': %s\n", label, strerror(-rc));
+	return rc ? EXIT_TRANSFER : 0;
+}
+
 /* One file through cp's path: open, metadata, key, upload, report. */
 static int copy_one(struct sync_run *r, const struct sync_step *st,
 		    int64_t *bytes)
@@ -121,13 +131,16 @@ static int copy_one(struct sync_run *r, const struct sync_step *st,
 	char path[4096];
 	struct cli fc = *r->c;
 	struct transfer t = { .http = r->http };
+	size_t n = strlen(r->c->src);
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", r->c->src, r->files->src[st->index].name);
+	snprintf(path, sizeof(path), "%s%s%s", r->c->src,
+		 n && r->c->src[n - 1] == '/' ? "" : "/",
+		 r->files->src[st->index].name);
 	fc.src = path;
 	fc.progress = 0;
 	t.dst = *r->dst;	/* borrowed: not released here */
-	rc = sc2s3_open_source(&fc, &t);
+	rc = r->user ? open_track(r, st, path, &t) : sc2s3_open_source(&fc, &t);
 	if (!rc)
 		rc = sc2s3_final_key(&t) ? EXIT_TRANSFER : 0;
 	if (!rc)
@@ -288,6 +301,23 @@ static int run_plan(struct sync_run *r, const struct s3_list_page *listing)
 	return failed ? EXIT_TRANSFER : 0;
 }
 
+/* The sources: a directory's files, or a SoundCloud user's tracks. */
+static int list_sources(struct sync_run *r, struct sync_files *files)
+{
+	char *ref = NULL;
+	int rc = sc2s3_user_ref(r->c->src, &ref);
+
+	if (rc == 0)
+		return sc2s3_user_open(r->c, r->http, ref, &r->user, files);
+	if (rc != 1)
+		return rc;
+	rc = list_dir(r->c->src, files);
+	if (rc)
+		fprintf(stderr, "sc2s3: cannot read directory '%s': %s\n",
+			r->c->src, strerror(-rc));
+	return rc ? EXIT_USAGE : 0;
+}
+
 int sc2s3_sync(const struct cli *c, struct s3_client *s3,
 	       struct http_client *http, const struct s3_location *dst)
 {
@@ -300,32 +330,26 @@ int sc2s3_sync(const struct cli *c, struct s3_client *s3,
 	char *key = NULL;
 	int rc;
 
-	if (!strncmp(c->src, "https://", 8) || !strncmp(c->src, "http://", 7) ||
-	    !strncmp(c->src, "soundcloud:", 11)) {
-		fprintf(stderr, "sc2s3: cannot sync '%s': only a directory (such as MOUNT/USER/tracks) can be synced yet\n", c->src);
-		return EXIT_USAGE;
-	}
-	rc = list_dir(c->src, &files);
-	if (rc) {
-		fprintf(stderr, "sc2s3: cannot read directory '%s': %s\n", c->src, strerror(-rc));
-		files_release(&files);
-		return EXIT_USAGE;
-	}
+	pthread_mutex_init(&r.lock, NULL);
+	rc = list_sources(&r, &files);
+	if (rc)
+		goto out;
 	/* s3://b/p means the prefix p/, as for aws s3 sync. */
 	if (!s3_location_is_prefix(dst) && asprintf(&key, "%s/", dst->key) > 0)
 		prefix.key = key;
 	r.dst = &prefix;
 	r.files = &files;
-	pthread_mutex_init(&r.lock, NULL);
 	rc = make_plan(&r, &listing, &objects, &steps);
 	r.steps = steps;
 	if (!rc)
 		rc = run_plan(&r, &listing);
+out:
 	pthread_mutex_destroy(&r.lock);
 	free(steps);
 	free(objects);
 	free(key);
 	s3_list_page_release(&listing);
 	files_release(&files);
+	sc2s3_user_free(r.user);
 	return rc;
 }

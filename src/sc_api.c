@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sc_api: requests to the SoundCloud API.  Every GET carries the OAuth
- * header (sc_auth.c keeps the token), is retried on 429 (waiting as long
- * as the answer says) and on 5xx, and renews the token once on a 401.
+ * header (sc_auth.c keeps the token), is retried on 429 and on 5xx, and
+ * renews the token once on a 401.  A 429 that says how long to wait
+ * pauses every request of every process sharing the cache directory
+ * (rate_pause.c): one rate budget, not one per thread or per process.
  * Listings follow next_href under the pagination guards (page_guard.c).
  */
 #include <errno.h>
@@ -15,6 +17,7 @@
 
 #include "log.h"
 #include "page_guard.h"
+#include "rate_pause.h"
 #include "sc_api.h"
 #include "sc_api_i.h"
 #include "sigv4.h"
@@ -25,6 +28,7 @@
 #define SC_BACKOFF_BASE_MS 500
 #define SC_BACKOFF_CAP_MS 30000
 #define SC_URL_MAX 4096
+#define SC_USER_URN "soundcloud:users:"
 /* The largest page the API documents. */
 #define SC_PAGE_LIMIT 200
 
@@ -38,7 +42,10 @@ int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
 		return -ENOMEM;
 	api->http = http;
 	api->seed = (unsigned)time(NULL);
+	api->on_wait = conf->on_wait;
+	api->on_wait_arg = conf->on_wait_arg;
 	pthread_mutex_init(&api->token_lock, NULL);
+	pthread_mutex_init(&api->pause_lock, NULL);
 	api->api_url = strdup(conf->api_url ? conf->api_url : SC_API_URL_DEFAULT);
 	api->auth_url = strdup(conf->auth_url ? conf->auth_url : SC_AUTH_URL_DEFAULT);
 	if (!api->api_url || !api->auth_url || sc_auth_init(api, conf)) {
@@ -48,6 +55,7 @@ int sc_api_new(const struct sc_api_conf *conf, struct http_client *http,
 	n = strlen(api->api_url);
 	while (n && api->api_url[n - 1] == '/')
 		api->api_url[--n] = '\0';
+	rate_pause_file_name(api->api_url, api->client_id, api->pause_file);
 	*out = api;
 	return 0;
 }
@@ -63,6 +71,7 @@ void sc_api_free(struct sc_api *api)
 	free(api->cache_dir);
 	token_release(&api->tok);
 	pthread_mutex_destroy(&api->token_lock);
+	pthread_mutex_destroy(&api->pause_lock);
 	free(api);
 }
 
@@ -91,20 +100,23 @@ static unsigned backoff(struct sc_api *api, unsigned attempt)
 	return ms;
 }
 
-/* How long to wait before the next attempt after a 429. */
-static unsigned rate_limit_wait_ms(struct sc_api *api,
-				   const struct http_response *resp,
-				   unsigned attempt)
+/* The seconds a 429 asks us to wait (Retry-After, else the reset time in
+ * its body), or -1 when it does not say. */
+static long rate_limit_hint_s(const struct http_response *resp)
 {
 	long s = resp->retry_after_s;
 
 	if (s < 0)
 		s = sc_json_rate_limit_wait(resp->body.data, resp->body.len, time(NULL));
-	if (s < 0)
-		return backoff(api, attempt);
-	if (s * 1000 > SC_BACKOFF_CAP_MS)
-		return SC_BACKOFF_CAP_MS;
-	return (unsigned)s * 1000 + backoff(api, 0) / 4;
+	return s;
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Length of "scheme://host[:port]" at the start of url, or 0. */
@@ -133,17 +145,98 @@ static int build_url(const struct sc_api *api, const char *path_or_url,
 	return buf_appends(url, path_or_url);
 }
 
+/* Record the pause a 429 asked for, for this process and (through the
+ * cache directory) every other one. */
+static void record_pause(struct sc_api *api, const char *where, long s)
+{
+	struct rate_pause p = { .until_ms = wall_ms() + (int64_t)s * 1000 };
+	int rc;
+
+	/* The path only, cut to fit: a reason, not a log. */
+	snprintf(p.why, sizeof(p.why), "HTTP 429 on '%.100s'", where + origin_len(where));
+	if (api->cache_dir) {
+		rc = rate_pause_extend(api->cache_dir, api->pause_file, &p);
+		if (rc)
+			log_debug(LOG_SUB_API, "cannot record the pause in '%s': %s",
+				  api->cache_dir, strerror(-rc));
+	}
+	pthread_mutex_lock(&api->pause_lock);
+	rate_pause_merge(&api->pause, &p);
+	pthread_mutex_unlock(&api->pause_lock);
+}
+
+/* The pause in force: this process's, or a later one on disk. */
+static struct rate_pause current_pause(struct sc_api *api)
+{
+	struct rate_pause p, disk;
+
+	pthread_mutex_lock(&api->pause_lock);
+	p = api->pause;
+	pthread_mutex_unlock(&api->pause_lock);
+	if (api->cache_dir && !rate_pause_load(api->cache_dir, api->pause_file, &disk))
+		rate_pause_merge(&p, &disk);
+	return p;
+}
+
+/* Whether this thread is the first to wait for pause p (and so tells). */
+static int first_to_wait(struct sc_api *api, const struct rate_pause *p)
+{
+	int first;
+
+	pthread_mutex_lock(&api->pause_lock);
+	first = api->told_until != p->until_ms;
+	api->told_until = p->until_ms;
+	pthread_mutex_unlock(&api->pause_lock);
+	return first;
+}
+
+/* Wait until no pause is in force (it may grow meanwhile).  0, -EAGAIN
+ * for a pause longer than SC_PAUSE_MAX_S, or -ECANCELED. */
+static int await_pause(struct sc_api *api, const char *where)
+{
+	struct rate_pause p = current_pause(api);
+	int64_t wait;
+	int rc = 0;
+
+	while (!rc && (wait = rate_pause_wait_ms(&p, wall_ms())) > 0) {
+		if (wait > (int64_t)SC_PAUSE_MAX_S * 1000) {
+			log_err("cannot fetch '%s': the API's rate limit holds for %lld s more (%s)",
+				where, (long long)(wait / 1000), p.why);
+			return -EAGAIN;
+		}
+		if (first_to_wait(api, &p)) {
+			log_info("waiting %lld ms for the API's rate limit: %s",
+				 (long long)wait, p.why);
+			if (api->on_wait)
+				api->on_wait(api->on_wait_arg, wait, p.until_ms, p.why);
+		}
+		/* Jitter, so that the waiters do not all ask at once. */
+		rc = http_sleep_ms(api->http, (unsigned)wait + backoff(api, 0) / 4, 0);
+		p = current_pause(api);
+	}
+	return rc;
+}
+
 static int should_retry(struct sc_api *api, const char *where, int rc,
 			const struct http_response *resp, unsigned attempt,
 			unsigned *wait_ms)
 {
+	long hint;
+
 	if (!http_is_retryable(rc, rc ? 0 : resp->status) ||
 	    attempt + 1 >= SC_MAX_ATTEMPTS)
 		return 0;
-	*wait_ms = !rc && resp->status == 429 ?
-		   rate_limit_wait_ms(api, resp, attempt) : backoff(api, attempt);
-	log_info("retrying '%s' in %u ms after %s%ld", where, *wait_ms,
-		 rc ? strerror(-rc) : "HTTP ", rc ? 0L : resp->status);
+	/* "Retry-After: 0" is no wait to share: backoff keeps a storm of
+	 * them from becoming a busy loop. */
+	hint = !rc && resp->status == 429 ? rate_limit_hint_s(resp) : -1;
+	if (hint > 0)
+		record_pause(api, where, hint);	/* await_pause waits */
+	*wait_ms = hint > 0 ? 0 : backoff(api, attempt);
+	if (hint > 0)
+		log_info("retrying '%s' in %ld s after HTTP 429", where, hint);
+	else
+		log_info("retrying '%s' in %u ms after %s%ld", where, *wait_ms,
+			 rc ? strerror(-rc) : "HTTP ", rc ? 0L : resp->status);
 	return 1;
 }
 
@@ -163,7 +256,9 @@ static int api_get(struct sc_api *api, const char *url,
 	buf_init(&auth, 8192);
 	log_url(url, where, sizeof(where));
 	for (attempt = 0; !rc; attempt++) {
-		rc = sc_auth_header(api, refused, &auth);
+		rc = await_pause(api, where);
+		if (!rc)
+			rc = sc_auth_header(api, refused, &auth);
 		if (rc)
 			break;
 		headers[0] = auth.data;
@@ -322,6 +417,20 @@ static int get_user(struct sc_api *api, const char *path, const char *who,
 	return rc;
 }
 
+/* A user named by its URN: GET /users/URN (so an unknown one is
+ * -ENOENT), after checking that the id is a number. */
+static int user_by_urn(struct sc_api *api, const char *urn,
+		       struct sc_user *out)
+{
+	const char *id = urn + strlen(SC_USER_URN);
+	char path[128];
+
+	if (!*id || strspn(id, "0123456789") != strlen(id) || strlen(id) > 18)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/users/%s", urn);
+	return get_user(api, path, urn, out);
+}
+
 int sc_api_resolve_user(struct sc_api *api, const char *permalink,
 			struct sc_user *out)
 {
@@ -330,6 +439,8 @@ int sc_api_resolve_user(struct sc_api *api, const char *permalink,
 	int64_t id;
 	int rc;
 
+	if (!strncmp(permalink, SC_USER_URN, strlen(SC_USER_URN)))
+		return user_by_urn(api, permalink, out);
 	buf_init(&path, SC_URL_MAX);
 	rc = buf_appends(&path, "/resolve?url=");
 	if (!rc)

@@ -9,6 +9,7 @@
 #include <pthread.h>
 
 #include "buf.h"
+#include "rate_pause.h"
 #include "token.h"
 
 struct http_client;
@@ -27,6 +28,15 @@ struct sc_api {
 	struct token tok;	/* protected by token_lock */
 	int save_failed;	/* protected by token_lock: warned once */
 	unsigned seed;		/* protected by token_lock */
+	char pause_file[RATE_PAUSE_FILE_NAME_LEN];	/* in cache_dir */
+	pthread_mutex_t pause_lock;
+	struct rate_pause pause;	/* protected by pause_lock: the latest
+					 * this process knows of */
+	int64_t told_until;		/* protected by pause_lock: on_wait
+					 * was called for this pause */
+	void (*on_wait)(void *arg, int64_t wait_ms, int64_t until_ms,
+			const char *why);
+	void *on_wait_arg;
 };
 
 /* Set up the token from the cache directory or conf's user token.  Called
