@@ -18,8 +18,11 @@ RGW_DIR=${SCFS_RGW_DIR:-/tmp/scfs-rgw-$(id -u)}
 RGW_PORT=${SCFS_RGW_PORT:-18480}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/scfs-test.XXXXXX")
-mkdir -p "$T/mnt" "$T/cache" "$T/logs"
+mkdir -p "$T/mnt" "$T/cache" "$T/logs" "$T/xdg"
 MNT=$T/mnt
+# scfs and sc2s3 keep tokens and metadata under $XDG_CACHE_HOME/scfs when
+# no cache directory is given: never the user's own during tests.
+export XDG_CACHE_HOME=$T/xdg
 SCFS_PID=
 STANDIN_PID=
 FAILED=0
