@@ -33,6 +33,7 @@ struct sync_run {
 	const struct cli *c;
 	struct s3_client *s3;
 	struct http_client *http;
+	struct s3_guard *guard;		/* NULL: no watchdog */
 	const struct s3_location *dst;	/* key: the prefix */
 	const struct sync_files *files;
 	const struct sync_step *steps;
@@ -120,7 +121,7 @@ static int copy_one(struct sync_run *r, const struct sync_step *st,
 {
 	char path[4096];
 	struct cli fc = *r->c;
-	struct transfer t = { .http = r->http };
+	struct transfer t = { .http = r->http, .guard = r->guard };
 	int rc;
 
 	snprintf(path, sizeof(path), "%s/%s", r->c->src, r->files->src[st->index].name);
@@ -289,9 +290,10 @@ static int run_plan(struct sync_run *r, const struct s3_list_page *listing)
 }
 
 int sc2s3_sync(const struct cli *c, struct s3_client *s3,
-	       struct http_client *http, const struct s3_location *dst)
+	       struct http_client *http, struct s3_guard *guard,
+	       const struct s3_location *dst)
 {
-	struct sync_run r = { .c = c, .s3 = s3, .http = http };
+	struct sync_run r = { .c = c, .s3 = s3, .http = http, .guard = guard };
 	struct s3_location prefix = *dst;
 	struct s3_list_page listing = { 0 };
 	struct sync_files files = { 0 };
