@@ -49,8 +49,9 @@ int s3_guard_start(const struct s3_guard_conf *conf,
 const struct sink_s3_watch *s3_guard_watch(struct s3_guard *g);
 
 /* Tell the watchdog that this is a clean stop, close our end and reap it
- * (when it is our child).  Uploads still open are aborted, as at a death.
- * NULL is a no-op. */
+ * (when it is our child).  The watchdog then aborts nothing: the caller
+ * has aborted what it had to, and an upload that still looks open is one
+ * whose Complete answer was lost, then checked by HEAD.  NULL is a no-op. */
 void s3_guard_stop(struct s3_guard *g);
 
 #endif

@@ -100,8 +100,10 @@ int guard_table_apply(struct guard_table *t, const char *rec, size_t len)
 	size_t i;
 	int rc;
 
-	if (len == 1 && rec[0] == GUARD_STOP)
+	if (len == 1 && rec[0] == GUARD_STOP) {
+		guard_table_release(t);
 		return GUARD_STOP;
+	}
 	if (len < 2 || (rec[0] != GUARD_BEGUN && rec[0] != GUARD_ENDED) ||
 	    !valid_ids(rec + 1, len - 1))
 		return -EINVAL;
@@ -135,30 +137,27 @@ void guard_table_release(struct guard_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Follow the parent's records until end of file; 1 when the parent said
- * it stops cleanly. */
-static int follow(int fd, struct guard_table *t)
+/* Follow the parent's records until end of file. */
+static void follow(int fd, struct guard_table *t)
 {
 	char rec[GUARD_RECORD_MAX];
-	int rc, stopped = 0;
 	ssize_t n;
+	int rc;
 
 	for (;;) {
 		n = recv(fd, rec, sizeof(rec), 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return stopped;
+			return;
 		rc = guard_table_apply(t, rec, (size_t)n);
-		if (rc == GUARD_STOP)
-			stopped = 1;
-		else if (rc < 0)
+		if (rc < 0)
 			log_err("upload watchdog: cannot record an upload: %s",
 				strerror(-rc));
 	}
 }
 
-static void abort_one(struct s3_client *s3, const char *owner, int stopped,
+static void abort_one(struct s3_client *s3, const char *owner,
 		      const struct guard_entry *e)
 {
 	const char *bucket, *key, *id;
@@ -173,20 +172,15 @@ static void abort_one(struct s3_client *s3, const char *owner, int stopped,
 	if (rc == -ENOENT && !strcmp(err.code, "NoSuchUpload"))
 		log_info("the upload of 's3://%s/%s' was already over", bucket, key);
 	else if (rc)
-		log_err("%s %s the upload of 's3://%s/%s', and aborting it failed: %s",
-			owner, stopped ? "left open" : "died during", bucket,
-			key, s3_error_text(&err, rc, text, sizeof(text)));
-	else if (stopped)
-		log_warn("%s left the upload of 's3://%s/%s' open; the upload was aborted",
-			 owner, bucket, key);
+		log_err("%s died during the upload of 's3://%s/%s', and aborting it failed: %s",
+			owner, bucket, key, s3_error_text(&err, rc, text, sizeof(text)));
 	else
 		log_warn("%s died during the upload of 's3://%s/%s'; the upload was aborted",
 			 owner, bucket, key);
 }
 
 static void abort_left_uploads(const struct aws_config *aws,
-			       const char *owner, int stopped,
-			       const struct guard_table *t)
+			       const char *owner, const struct guard_table *t)
 {
 	struct http_client_conf hc = { 0 };
 	struct http_client *http = NULL;
@@ -198,7 +192,7 @@ static void abort_left_uploads(const struct aws_config *aws,
 	if (http_client_new(&hc, &http) || s3_client_new(aws, http, &s3))
 		s3 = NULL;
 	for (i = 0; i < t->n; i++)
-		abort_one(s3, owner, stopped, &t->v[i]);
+		abort_one(s3, owner, &t->v[i]);
 	s3_client_free(s3);
 	http_client_free(http);
 }
@@ -240,12 +234,11 @@ static void child_main(int fd, const struct s3_guard_conf *conf,
 		       const struct aws_config *aws)
 {
 	struct guard_table t = { 0 };
-	int stopped;
 
 	detach(conf);
-	stopped = follow(fd, &t);
+	follow(fd, &t);
 	close(fd);
-	abort_left_uploads(aws, conf->owner, stopped, &t);
+	abort_left_uploads(aws, conf->owner, &t);
 	guard_table_release(&t);
 	_exit(0);
 }

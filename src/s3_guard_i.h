@@ -19,7 +19,7 @@
 enum {
 	GUARD_BEGUN = 'B',	/* an upload was created */
 	GUARD_ENDED = 'E',	/* completed, aborted, or found gone */
-	GUARD_STOP = 'S',	/* a clean stop: no triple follows */
+	GUARD_STOP = 'S',	/* a clean stop: forget every upload */
 };
 
 /* One open upload: "bucket\0key\0upload_id\0", len bytes before the
@@ -41,8 +41,9 @@ int guard_record_encode(int type, const char *bucket, const char *key,
 			const char *upload_id, char *out, size_t size);
 
 /* Apply a received record: begun adds the upload (once), ended removes
- * it (an unknown one is ignored).  Returns the record's type, -EINVAL for
- * a malformed record (the table is unchanged) or -ENOMEM. */
+ * it (an unknown one is ignored), stop empties the table.  Returns the
+ * record's type, -EINVAL for a malformed record (the table is unchanged)
+ * or -ENOMEM. */
 int guard_table_apply(struct guard_table *t, const char *rec, size_t len);
 
 /* The strings of an entry; borrowed from it. */

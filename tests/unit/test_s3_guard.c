@@ -107,9 +107,19 @@ static void test_s3_guard_malformed(void)
 	CHECK_INT_EQ(guard_table_apply(&t, "Bb\0k\0i\0", 7), -EINVAL);	/* trailing NUL */
 	CHECK_INT_EQ(guard_table_apply(&t, "Bb\0k\0i\0j", 8), -EINVAL);	/* four */
 	CHECK_INT_EQ(guard_table_apply(&t, "Zb\0k\0i", 6), -EINVAL);
-	CHECK_INT_EQ(guard_table_apply(&t, "S", 1), GUARD_STOP);
 	CHECK_INT_EQ(guard_table_apply(&t, "Bb\0k\0i", 6), GUARD_BEGUN);
 	CHECK_INT_EQ(t.n, 1);
+	guard_table_release(&t);
+}
+
+static void test_s3_guard_clean_stop_forgets(void)
+{
+	struct guard_table t = { 0 };
+
+	apply(&t, GUARD_BEGUN, "b", "k1", "u1");
+	apply(&t, GUARD_BEGUN, "b", "k2", "u2");
+	CHECK_INT_EQ(apply(&t, GUARD_STOP, NULL, NULL, NULL), GUARD_STOP);
+	CHECK_INT_EQ(t.n, 0);
 	guard_table_release(&t);
 }
 
@@ -119,5 +129,6 @@ int main(void)
 	RUN(test_s3_guard_several_open);
 	RUN(test_s3_guard_keyed_by_triple);
 	RUN(test_s3_guard_malformed);
+	RUN(test_s3_guard_clean_stop_forgets);
 	return CHECK_DONE();
 }
