@@ -234,12 +234,12 @@ static void engine_stop(struct scfs_engine *e)
  * libcurl, any thread and the mount, so that it holds none of them.  It
  * survives fuse_daemonize (the daemon inherits our end of its socket) and
  * acts only once the daemon is gone. */
-static int prepare_copies(const struct scfs_opts *o, int daemon,
+static int prepare_copies(const struct scfs_opts *o, int background,
 			  struct scfs_engine *e)
 {
 	struct scfs_copy_conf conf = { .s3_endpoint = o->s3_endpoint,
 		.s3_region = o->s3_region, .s3_path_style = o->s3_path_style,
-		.daemon = daemon };
+		.daemon = background };
 	int rc = scfs_copy_new(&conf, &e->copy);
 
 	if (rc)
@@ -249,7 +249,7 @@ static int prepare_copies(const struct scfs_opts *o, int daemon,
 
 /* Everything that talks to the network before the mount.  Prints one line
  * on failure. */
-static int engine_start(const struct scfs_opts *o, int daemon,
+static int engine_start(const struct scfs_opts *o, int background,
 			struct scfs_engine *e)
 {
 	struct http_client_conf hc = { .verbose = o->debug_http,
@@ -270,7 +270,7 @@ static int engine_start(const struct scfs_opts *o, int daemon,
 	char err[600];
 	int rc;
 
-	rc = prepare_copies(o, daemon, e);
+	rc = prepare_copies(o, background, e);
 	if (rc)
 		return rc;
 	rc = http_client_new(&hc, &e->http);
