@@ -22,15 +22,25 @@ struct scfs_copy_conf {
 	size_t part_size;		/* 0: the uploader's default */
 	unsigned concurrency;
 	unsigned workers;		/* copies at once; 0: default */
+	int daemon;			/* the daemon forks to the background:
+					 * the watchdog logs to syslog */
 };
 
 struct scfs_copy;
 
-/* cat and http are borrowed and must outlive the copier.  Missing AWS
- * credentials do not fail here: each copy then fails with the reason. */
-int scfs_copy_new(const struct scfs_copy_conf *conf, struct catalog *cat,
-		  struct http_client *http, struct scfs_copy **out);
-/* Aborts running copies and waits for them. */
+/* Load the S3 settings and fork the upload watchdog (s3_guard.h), which
+ * aborts the copies' open uploads if the daemon is killed.  Call before
+ * any thread exists, before libcurl is initialised and before the mount
+ * (the watchdog must not hold the FUSE device).  Missing AWS credentials
+ * do not fail here: each copy then fails with the reason.  The conf's
+ * strings are not kept. */
+int scfs_copy_new(const struct scfs_copy_conf *conf, struct scfs_copy **out);
+/* The S3 client and the copy queue.  cat and http are borrowed and must
+ * outlive the copier.  No thread starts until the first copy. */
+int scfs_copy_start(struct scfs_copy *c, struct catalog *cat,
+		    struct http_client *http);
+/* Aborts running copies, waits for them, then stops the watchdog.  NULL
+ * is a no-op. */
 void scfs_copy_free(struct scfs_copy *c);
 
 /* setxattr("user.s3.copy") on path: 0 when queued, -EINVAL for a

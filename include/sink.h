@@ -46,13 +46,15 @@ int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
 		const struct s3_meta *meta, struct sink **out);
 
 /* Told when an S3 sink starts a multipart upload and when the upload is
- * over (completed, aborted, or found gone), so that a watchdog outside the
- * process can abort an upload the process could not (SIGKILL).  Called
- * from the thread that calls begin, complete or abort. */
+ * over (completed or aborted), so that a watchdog outside the process can
+ * abort an upload the process could not (SIGKILL).  Both name the upload,
+ * so one watch can serve several sinks at once.  Called from the thread
+ * that calls begin, complete or abort. */
 struct sink_s3_watch {
 	void (*begun)(void *arg, const char *bucket, const char *key,
 		      const char *upload_id);
-	void (*ended)(void *arg);
+	void (*ended)(void *arg, const char *bucket, const char *key,
+		      const char *upload_id);
 	void *arg;
 };
 

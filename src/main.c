@@ -230,13 +230,17 @@ static void engine_stop(struct scfs_engine *e)
 	memset(e, 0, sizeof(*e));
 }
 
-/* The user.s3.copy queue.  Its threads start with the first copy, after
- * the daemon has forked. */
-static int start_copies(const struct scfs_opts *o, struct scfs_engine *e)
+/* The user.s3.copy settings and the upload watchdog, forked here: before
+ * libcurl, any thread and the mount, so that it holds none of them.  It
+ * survives fuse_daemonize (the daemon inherits our end of its socket) and
+ * acts only once the daemon is gone. */
+static int prepare_copies(const struct scfs_opts *o, int background,
+			  struct scfs_engine *e)
 {
 	struct scfs_copy_conf conf = { .s3_endpoint = o->s3_endpoint,
-		.s3_region = o->s3_region, .s3_path_style = o->s3_path_style };
-	int rc = scfs_copy_new(&conf, e->cat, e->http, &e->copy);
+		.s3_region = o->s3_region, .s3_path_style = o->s3_path_style,
+		.daemon = background };
+	int rc = scfs_copy_new(&conf, &e->copy);
 
 	if (rc)
 		fprintf(stderr, "scfs: cannot start: %s\n", strerror(-rc));
@@ -245,7 +249,8 @@ static int start_copies(const struct scfs_opts *o, struct scfs_engine *e)
 
 /* Everything that talks to the network before the mount.  Prints one line
  * on failure. */
-static int engine_start(const struct scfs_opts *o, struct scfs_engine *e)
+static int engine_start(const struct scfs_opts *o, int background,
+			struct scfs_engine *e)
 {
 	struct http_client_conf hc = { .verbose = o->debug_http,
 					.cancel = &e->stopping };
@@ -265,6 +270,9 @@ static int engine_start(const struct scfs_opts *o, struct scfs_engine *e)
 	char err[600];
 	int rc;
 
+	rc = prepare_copies(o, background, e);
+	if (rc)
+		return rc;
 	rc = http_client_new(&hc, &e->http);
 	if (!rc)
 		rc = sc_api_new(&ac, e->http, &e->api);
@@ -283,8 +291,13 @@ static int engine_start(const struct scfs_opts *o, struct scfs_engine *e)
 	else if (rc)
 		fprintf(stderr, "scfs: not mounting: cannot list the users' tracks: %s\n",
 			strerror(-rc));
-	if (!rc)
-		rc = start_copies(o, e);
+	/* The copy queue's threads start with the first copy, after the
+	 * daemon has forked. */
+	if (rc)
+		return rc;
+	rc = scfs_copy_start(e->copy, e->cat, e->http);
+	if (rc)
+		fprintf(stderr, "scfs: cannot start: %s\n", strerror(-rc));
 	return rc;
 }
 
@@ -404,7 +417,7 @@ int main(int argc, char **argv)
 	}
 	if (prepare_cache_dir(&o))
 		goto out_opts;
-	if (engine_start(&o, &engine))
+	if (engine_start(&o, !cmd.foreground, &engine))
 		goto out_engine;
 	fs = (struct scfs_fs){ engine.cat, getuid(), getgid(), o.ttl };
 	fs.cache_size = (size_t)o.cache_size << 20;

@@ -632,17 +632,6 @@ static int check_destination(struct s3_client *s3, const char *endpoint,
 	return EXIT_USAGE;
 }
 
-static void watch_begun(void *arg, const char *bucket, const char *key,
-			const char *upload_id)
-{
-	s3_guard_set(arg, bucket, key, upload_id);
-}
-
-static void watch_ended(void *arg)
-{
-	s3_guard_clear(arg);
-}
-
 int sc2s3_run_upload(const struct cli *c, struct s3_client *s3,
 		     struct transfer *t)
 {
@@ -660,9 +649,7 @@ int sc2s3_run_upload(const struct cli *c, struct s3_client *s3,
 	rc = sink_s3_new(s3, t->dst.bucket, t->key, &t->meta, &sink);
 	if (rc)
 		return EXIT_TRANSFER;
-	t->watch = (struct sink_s3_watch){ watch_begun, watch_ended, t->guard };
-	if (t->guard)
-		sink_s3_set_watch(sink, &t->watch);
+	sink_s3_set_watch(sink, s3_guard_watch(t->guard));
 	clock_gettime(CLOCK_MONOTONIC, &prog.start);
 	rc = upload_run(&conf, t->src, sink, &result, why, sizeof(why));
 	t->bytes = rc ? 0 : result.bytes;
@@ -689,6 +676,7 @@ static int cmd_cp(const struct cli *c, struct s3_client *s3,
 static int run(const struct cli *c, struct transfer *t)
 {
 	struct http_client_conf hc = { .cancel = &interrupted };
+	struct s3_guard_conf guard_conf = { .owner = "sc2s3" };
 	struct s3_client *s3 = NULL;
 	struct aws_config aws;
 	char err[512];
@@ -703,7 +691,7 @@ static int run(const struct cli *c, struct transfer *t)
 		return EXIT_USAGE;
 	}
 	/* Before any thread and before libcurl: the watchdog is a fork. */
-	rc = s3_guard_start(&aws, &t->guard);
+	rc = s3_guard_start(&guard_conf, &aws, &t->guard);
 	if (rc)
 		log_warn("cannot start the upload watchdog: %s; a killed sc2s3 may leave an unfinished upload",
 			 strerror(-rc));
@@ -716,7 +704,7 @@ static int run(const struct cli *c, struct transfer *t)
 	} else if (!strcmp(c->command, "sync")) {
 		rc = check_destination(s3, aws.endpoint_url, t);
 		if (!rc)
-			rc = sc2s3_sync(c, s3, t->http, &t->dst);
+			rc = sc2s3_sync(c, s3, t->http, t->guard, &t->dst);
 	} else {
 		rc = cmd_cp(c, s3, aws.endpoint_url, t);
 	}

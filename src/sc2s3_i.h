@@ -57,7 +57,6 @@ struct transfer {
 	struct http_client *http;	/* borrowed */
 	struct sc_api *api;		/* SoundCloud sources only; owned */
 	struct s3_guard *guard;		/* NULL: no watchdog */
-	struct sink_s3_watch watch;
 	int64_t bytes;			/* sent, once done */
 };
 
@@ -110,6 +109,7 @@ void sc2s3_user_free(struct sync_user *u);
 /* The sync command.  0, EXIT_TRANSFER when a file failed (the rest are
  * done), or EXIT_USAGE. */
 int sc2s3_sync(const struct cli *c, struct s3_client *s3,
-	       struct http_client *http, const struct s3_location *dst);
+	       struct http_client *http, struct s3_guard *guard,
+	       const struct s3_location *dst);
 
 #endif

@@ -30,6 +30,7 @@ struct sync_run {
 	const struct cli *c;
 	struct s3_client *s3;
 	struct http_client *http;
+	struct s3_guard *guard;		/* NULL: no watchdog */
 	const struct s3_location *dst;	/* key: the prefix */
 	const struct sync_files *files;
 	struct sync_user *user;		/* NULL: a directory */
@@ -130,7 +131,7 @@ static int copy_one(struct sync_run *r, const struct sync_step *st,
 {
 	char path[4096];
 	struct cli fc = *r->c;
-	struct transfer t = { .http = r->http };
+	struct transfer t = { .http = r->http, .guard = r->guard };
 	size_t n = strlen(r->c->src);
 	int rc;
 
@@ -319,9 +320,10 @@ static int list_sources(struct sync_run *r, struct sync_files *files)
 }
 
 int sc2s3_sync(const struct cli *c, struct s3_client *s3,
-	       struct http_client *http, const struct s3_location *dst)
+	       struct http_client *http, struct s3_guard *guard,
+	       const struct s3_location *dst)
 {
-	struct sync_run r = { .c = c, .s3 = s3, .http = http };
+	struct sync_run r = { .c = c, .s3 = s3, .http = http, .guard = guard };
 	struct s3_location prefix = *dst;
 	struct s3_list_page listing = { 0 };
 	struct sync_files files = { 0 };

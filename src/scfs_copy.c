@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * scfs_copy: the callbacks the copy queue needs, over the catalog and S3.
- * Owns the S3 client and configuration of the daemon, and the metadata of
- * each object while its sink lives.
+ * Owns the S3 client and configuration of the daemon, the upload watchdog
+ * that aborts the copies' uploads should the daemon be killed, and the
+ * metadata of each object while its sink lives.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,15 +16,19 @@
 #include "log.h"
 #include "names.h"
 #include "s3.h"
+#include "s3_guard.h"
 #include "scfs_copy.h"
 #include "sink.h"
 
 #define COPY_META_MAX 128
 
 struct scfs_copy {
+	struct copy_jobs_conf jobs_conf;
 	struct catalog *cat;
 	struct copy_jobs *jobs;
 	struct aws_config aws;
+	int aws_loaded;
+	struct s3_guard *guard;	/* NULL: none (no S3, or fork failed) */
 	struct s3_client *s3;	/* NULL when the configuration failed */
 	char aws_error[512];
 };
@@ -185,6 +190,7 @@ static int open_sink(void *arg, const char *file, const char *bucket,
 		free(ms);
 		return rc;
 	}
+	sink_s3_set_watch(ms->inner, s3_guard_watch(c->guard));
 	*out = &ms->base;
 	return 0;
 }
@@ -193,45 +199,55 @@ static const struct copy_jobs_ops scfs_copy_ops = { open_source, open_sink };
 
 /* S3 settings as the AWS CLI reads them; the s3_* options fill in what
  * the environment leaves out. */
-static void load_s3(struct scfs_copy *c, const struct scfs_copy_conf *conf,
-		    struct http_client *http)
+static void load_aws(struct scfs_copy *c, const struct scfs_copy_conf *conf)
 {
 	struct aws_config_overrides ov = { .path_style = conf->s3_path_style };
-	int rc;
 
 	if (conf->s3_region && !getenv("AWS_REGION") && !getenv("AWS_DEFAULT_REGION"))
 		ov.region = conf->s3_region;
 	if (conf->s3_endpoint && !getenv("AWS_ENDPOINT_URL_S3") &&
 	    !getenv("AWS_ENDPOINT_URL"))
 		ov.endpoint_url = conf->s3_endpoint;
-	rc = aws_config_load(&ov, NULL, &c->aws, c->aws_error, sizeof(c->aws_error));
-	if (!rc)
-		rc = s3_client_new(&c->aws, http, &c->s3);
-	if (rc) {
+	c->aws_loaded = !aws_config_load(&ov, NULL, &c->aws, c->aws_error,
+					 sizeof(c->aws_error));
+	if (!c->aws_loaded)
 		log_warn("copies to S3 will fail: %s", c->aws_error);
-		c->s3 = NULL;
-	}
 }
 
-int scfs_copy_new(const struct scfs_copy_conf *conf, struct catalog *cat,
-		  struct http_client *http, struct scfs_copy **out)
+int scfs_copy_new(const struct scfs_copy_conf *conf, struct scfs_copy **out)
 {
-	struct copy_jobs_conf jc = { conf->workers, conf->part_size,
-				     conf->concurrency };
+	struct s3_guard_conf gc = { .owner = "scfs", .daemon = conf->daemon };
 	struct scfs_copy *c = calloc(1, sizeof(*c));
 	int rc;
 
 	if (!c)
 		return -ENOMEM;
-	c->cat = cat;
-	load_s3(c, conf, http);
-	rc = copy_jobs_new(&jc, &scfs_copy_ops, c, &c->jobs);
-	if (rc) {
-		scfs_copy_free(c);
-		return rc;
+	c->jobs_conf = (struct copy_jobs_conf){ conf->workers, conf->part_size,
+						conf->concurrency };
+	load_aws(c, conf);
+	if (c->aws_loaded) {
+		rc = s3_guard_start(&gc, &c->aws, &c->guard);
+		if (rc)
+			log_warn("cannot start the upload watchdog: %s; a killed scfs may leave unfinished uploads",
+				 strerror(-rc));
 	}
 	*out = c;
 	return 0;
+}
+
+int scfs_copy_start(struct scfs_copy *c, struct catalog *cat,
+		    struct http_client *http)
+{
+	int rc = c->aws_loaded ? s3_client_new(&c->aws, http, &c->s3) : 0;
+
+	c->cat = cat;
+	if (rc) {
+		snprintf(c->aws_error, sizeof(c->aws_error),
+			 "cannot set up the S3 client: %s", strerror(-rc));
+		log_warn("copies to S3 will fail: %s", c->aws_error);
+		c->s3 = NULL;
+	}
+	return copy_jobs_new(&c->jobs_conf, &scfs_copy_ops, c, &c->jobs);
 }
 
 void scfs_copy_free(struct scfs_copy *c)
@@ -239,8 +255,10 @@ void scfs_copy_free(struct scfs_copy *c)
 	if (!c)
 		return;
 	copy_jobs_free(c->jobs);
+	/* After the queue: its aborts have told the watchdog. */
+	s3_guard_stop(c->guard);
 	s3_client_free(c->s3);
-	if (c->aws.access_key_id)
+	if (c->aws_loaded)
 		aws_config_release(&c->aws);
 	free(c);
 }

@@ -74,10 +74,10 @@ static int s3_begin(struct sink *sk)
 /* The upload is over: nothing is left for anyone to abort. */
 static void upload_over(struct sink_s3 *s)
 {
+	if (s->watch)
+		s->watch->ended(s->watch->arg, s->bucket, s->key, s->upload_id);
 	free(s->upload_id);
 	s->upload_id = NULL;
-	if (s->watch)
-		s->watch->ended(s->watch->arg);
 }
 
 static int store_etag(struct sink_s3 *s, unsigned part, char *etag)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # sc2s3 killed with SIGKILL mid-upload leaves no object, and its watchdog
-# aborts the unfinished multipart upload; secrets (the secret key and a
-# session token) never appear in anything sc2s3 prints, with --debug, on
-# success, on failure and on retries, nor in what the fault proxy saw
-# outside the headers that must carry them.
+# aborts the unfinished multipart upload (both of them when sync --jobs 2
+# is killed); secrets (the secret key and a session token) never appear in
+# anything sc2s3 prints, with --debug, on success, on failure and on
+# retries, nor in what the fault proxy saw outside the headers that must
+# carry them.
 . "$(dirname "$0")/lib.sh"
 . "$SRC/contrib/s3-fault-proxy/testlib.sh"
 
@@ -13,28 +14,30 @@ B=$(new_bucket)
 MiB=1048576
 proxy_start
 
+# await_uploads TEST N: poll the bucket's unfinished uploads until their
+# count n satisfies [ n TEST N ], for a minute at most.
+await_uploads() {
+	local end=$((SECONDS + 60))
+	n=$(count_uploads "$B")
+	until [ "$n" "$1" "$2" ] || [ "$SECONDS" -ge "$end" ]; do
+		sleep 0.1
+		n=$(count_uploads "$B")
+	done
+}
+
 # --- SIGKILL mid-upload -----------------------------------------------------
 mkfifo "$T/fifo"
 ( head -c $((20 * MiB)) /dev/urandom; exec sleep 60 ) >"$T/fifo" 2>/dev/null &
 feeder=$!
 "$SC2S3" cp - "s3://$B/killed" <"$T/fifo" 2>"$T/logs/killed.err" &
 pid=$!
-n=0
-for _ in $(seq 1 100); do
-	n=$(count_uploads "$B")
-	[ "$n" = 1 ] && break
-	sleep 0.1
-done
+await_uploads = 1
 check "an upload is in progress before the kill" [ "$n" = 1 ]
 sleep 0.5	# let some parts land
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null; rc=$?
 check "sc2s3 died of SIGKILL (status $rc)" [ "$rc" = 137 ]
-for _ in $(seq 1 50); do
-	n=$(count_uploads "$B")
-	[ "$n" = 0 ] && break
-	sleep 0.1
-done
+await_uploads = 0
 check "the watchdog aborted the unfinished upload (left: $n)" [ "$n" = 0 ]
 no_object() { ! aws_s3 s3api head-object --bucket "$B" --key "$1" >/dev/null 2>&1; }
 check "no object after SIGKILL" no_object killed
@@ -86,6 +89,27 @@ for f in "$T"/logs/secret-* "$T"/logs/*.err "$PROXY_LOG"; do
 done
 check "the proxy saw the token travel (as it must, in its header)" \
 	[ "$(proxy_q 'all(e["has_token"] for e in E)')" = True ]
+
+# sync --jobs 2 killed with two uploads open (parts held 5 s at the proxy):
+# the one watchdog aborts both.
+mkdir -p "$T/syncdir"
+head -c $((20 * MiB)) /dev/urandom >"$T/syncdir/one"
+head -c $((20 * MiB)) /dev/urandom >"$T/syncdir/two"
+proxy_rules '{"op":"UploadPart","action":"delay","delay_ms":5000,"times":-1}'
+"$SC2S3" sync "$T/syncdir" "s3://$B/sync/" --jobs 2 --endpoint-url "$PROXY_URL" --quiet \
+	2>"$T/logs/sync-killed.err" &
+pid=$!
+await_uploads -ge 2
+check "sync --jobs 2 has two uploads open before the kill ($n)" [ "$n" -ge 2 ]
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+await_uploads = 0
+check "the watchdog aborted both uploads of the killed sync (left: $n)" [ "$n" = 0 ]
+check "no object of the killed sync" no_object sync/one
+check "no object of the killed sync" no_object sync/two
+check "the watchdog named both uploads" \
+	[ "$(grep -c "sc2s3 died during the upload of 's3://$B/sync/" "$T/logs/sync-killed.err")" = 2 ]
+proxy_rules
 
 # The RGW is shared and keeps data in RAM: leave nothing behind.
 aws_s3 s3 rb --force "s3://$B" >/dev/null 2>&1 || true
