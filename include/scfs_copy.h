@@ -10,6 +10,7 @@
 #define SCFS_SCFS_COPY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct catalog;
@@ -48,6 +49,11 @@ void scfs_copy_free(struct scfs_copy *c);
  * when a copy of it runs, -ENOENT, -EISDIR. */
 int scfs_copy_submit(struct scfs_copy *c, const char *path,
 		     const char *value, size_t size);
+
+/* The SoundCloud API is paused for its rate limit until until_ms (wall
+ * clock, ms since the epoch): statuses of copies not yet done say they
+ * may be waiting, after INTERFACE.md's text.  Any thread; NULL c: no-op. */
+void scfs_copy_note_wait(struct scfs_copy *c, int64_t until_ms);
 
 /* getxattr("user.s3.copy.status") semantics: the status line's length
  * with size 0, -ERANGE when buf is too small. */

@@ -247,6 +247,17 @@ static int prepare_copies(const struct scfs_opts *o, int background,
 	return rc;
 }
 
+/* The API waits for a rate-limit pause: copies' statuses say so. */
+static void api_waits(void *arg, int64_t wait_ms, int64_t until_ms,
+		      const char *why)
+{
+	struct scfs_engine *e = arg;
+
+	(void)wait_ms;
+	(void)why;	/* sc_api logged it */
+	scfs_copy_note_wait(e->copy, until_ms);
+}
+
 /* Everything that talks to the network before the mount.  Prints one line
  * on failure. */
 static int engine_start(const struct scfs_opts *o, int background,
@@ -261,6 +272,7 @@ static int engine_start(const struct scfs_opts *o, int background,
 		.access_token = env("SOUNDCLOUD_ACCESS_TOKEN"),
 		.refresh_token = env("SOUNDCLOUD_REFRESH_TOKEN"),
 		.cache_dir = o->cache_dir,
+		.on_wait = api_waits, .on_wait_arg = e,
 	};
 	struct catalog_conf cc = {
 		.users = o->users, .n_users = o->n_users, .ttl = (unsigned)o->ttl,

@@ -6,9 +6,12 @@
  * metadata of each object while its sink lives.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aws_config.h"
 #include "catalog.h"
@@ -31,6 +34,9 @@ struct scfs_copy {
 	struct s3_guard *guard;	/* NULL: none (no S3, or fork failed) */
 	struct s3_client *s3;	/* NULL when the configuration failed */
 	char aws_error[512];
+	/* The API's rate-limit pause in force (wall-clock ms), for the
+	 * statuses of copies that wait on it; 0: none. */
+	_Atomic int64_t api_paused_until_ms;
 };
 
 /* An S3 sink that owns the metadata it was made with. */
@@ -292,11 +298,44 @@ int scfs_copy_submit(struct scfs_copy *c, const char *path,
 	return rc;
 }
 
+void scfs_copy_note_wait(struct scfs_copy *c, int64_t until_ms)
+{
+	if (c)
+		atomic_store(&c->api_paused_until_ms, until_ms);
+}
+
+static int64_t wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A copy that has not finished while the API is paused may be waiting on
+ * it: say so after the documented status, which stays a prefix. */
+static size_t add_wait_hint(struct scfs_copy *c, char *line, size_t n,
+			    size_t size)
+{
+	int64_t left = atomic_load(&c->api_paused_until_ms) - wall_ms();
+	int add;
+
+	if (left <= 0 || n + 1 >= size ||
+	    (strncmp(line, "queued ", 7) && strncmp(line, "copying ", 8)))
+		return n;
+	add = snprintf(line + n, size - n,
+		       " (waiting %lld s for SoundCloud's rate limit)",
+		       (long long)((left + 999) / 1000));
+	return add > 0 && (size_t)add < size - n ? n + (size_t)add : n;
+}
+
 ssize_t scfs_copy_status(struct scfs_copy *c, const char *path, char *buf,
 			 size_t size)
 {
 	char line[1024];
 	size_t n = copy_jobs_status(c->jobs, path, line, sizeof(line));
+
+	n = add_wait_hint(c, line, n, sizeof(line));
 
 	if (!size)
 		return (ssize_t)n;

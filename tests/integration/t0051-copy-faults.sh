@@ -170,6 +170,21 @@ survives "a 429 storm" \
 	'{"kind":"429","shape":"rate_limit","retry_after":1,"route":["download","track"],"count":4}' a 3002 3004
 survives "CDN drops" '{"kind":"drop","after_bytes":300000,"route":"cdn_original","count":4}' b 3006 3008
 
+# A copy that must wait out the API's rate limit says so after its status:
+# its signed URL has expired, and renewing it meets a 429 asking for 5 s.
+status_has() { status "$1" | grep -qF "$2"; }
+now=$(date +%s)
+standin_fault '[{"kind":"expire","route":"cdn_original","issued_before":'$((now + 1))'},
+	{"kind":"429","shape":"rate_limit","retry_after":5,"route":"download","count":1}]'
+sleep 1.1	# URLs signed from now on are valid
+copy 3004 w || not_ok "setfattr while the API is rate limited"
+await "a copy waiting for the rate limit says so" 30 \
+	status_has "$D/$(name_of 3004)" "for SoundCloud's rate limit)"
+say "waiting: $(status "$D/$(name_of 3004)")"
+await "... and then ends" 120 is_final "$D/$(name_of 3004)"
+done_ok 3004 w
+standin_clear
+
 # --- (c) an S3 5xx burst on some parts ------------------------------------------
 proxy_mark
 proxy_rules '{"op":"UploadPart","part":[1,2],"action":"status","code":"SlowDown","times":3}' \
