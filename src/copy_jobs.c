@@ -162,7 +162,7 @@ static void run_job(struct copy_jobs *j, struct copy_job *job)
 		rc = upload_run(&uc, src, sink, &result, why, sizeof(why));
 	}
 	if (rc == -ECANCELED)
-		snprintf(why, sizeof(why), "interrupted by unmount; the upload was aborted");
+		snprintf(why, sizeof(why), "interrupted: the file system is stopping (unmount or SIGTERM); the upload was aborted");
 	if (sink)
 		sink->ops->free(sink);
 	source_free(src);
