@@ -56,7 +56,9 @@ static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	struct scfs_fs *fs = fs_of_context();
 	struct reader_conf rc = { .cache_size = fs->cache_size,
-				  .readahead_max = fs->readahead_max };
+				  .readahead_max = fs->readahead_max,
+				  .disk_cache_dir = fs->disk_cache_dir,
+				  .disk_cache_size = fs->disk_cache_size };
 	int err;
 
 	cfg->entry_timeout = fs->ttl;
@@ -68,6 +70,14 @@ static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	conn->max_background = SCFS_MAX_BACKGROUND;
 	conn->congestion_threshold = SCFS_MAX_BACKGROUND * 3 / 4;
 	err = reader_pool_new(&rc, &fs->readers);
+	if (err && rc.disk_cache_dir) {
+		/* main checked the directory; another mount may hold it now.
+		 * Reads still work without it. */
+		log_err("cannot use disk cache '%s': %s; running without it",
+			rc.disk_cache_dir, strerror(-err));
+		rc.disk_cache_dir = NULL;
+		err = reader_pool_new(&rc, &fs->readers);
+	}
 	if (err)
 		log_err("cannot set up the read path: %s; every open will fail",
 			strerror(-err));
@@ -83,7 +93,8 @@ static void scfs_op_destroy(void *private_data)
 }
 
 /* Opens of one track share cached bytes: the key names the track, its
- * rendition and its size (a new version of the track is another file). */
+ * rendition, its size and its mtime (last_modified: a new version of the
+ * track is another file, in memory and on disk). */
 static void reader_key(const struct catalog_node *n, char *key, size_t size)
 {
 	char urn[128], kind[32];
@@ -93,7 +104,8 @@ static void reader_key(const struct catalog_node *n, char *key, size_t size)
 	b = catalog_getxattr(n, "user.sc.source", kind, sizeof(kind) - 1);
 	urn[a > 0 ? a : 0] = '\0';
 	kind[b > 0 ? b : 0] = '\0';
-	snprintf(key, size, "%s %s %lld", urn, kind, (long long)n->size);
+	snprintf(key, size, "%s %s %lld %lld", urn, kind, (long long)n->size,
+		 (long long)n->mtime);
 }
 
 static int scfs_op_getattr(const char *path, struct stat *st,
