@@ -557,8 +557,8 @@ int catalog_open(struct catalog *cat, const struct catalog_node *file,
 		return -EISDIR;
 	if (f->source == META_HLS)
 		return source_hls_new(cat->api, f->t.urn, f->size, f->name, out);
-	return source_original_new(cat->api, f->t.urn, f->size, f->etag,
-				   f->name, out);
+	return source_original_new_at(cat->api, f->t.urn, f->size, f->etag,
+				      f->name, f->url, f->url_time, out);
 }
 
 /* The xattrs of a track, in listxattr order. */

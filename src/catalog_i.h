@@ -30,6 +30,11 @@ struct catalog_file {
 	enum meta_source source;
 	int64_t size;			/* -1: unknown */
 	char *etag;			/* owned; NULL when unknown */
+	/* The signed CDN URL the size probe got (owned; NULL when the size
+	 * came from the metadata cache), and when (time()): the first
+	 * open within its life reads with it instead of asking the API. */
+	char *url;
+	time_t url_time;
 	unsigned pos;			/* 1-based place in a playlist; 0 */
 };
 
