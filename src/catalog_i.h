@@ -76,6 +76,7 @@ struct catalog_user {
 struct catalog {
 	struct sc_api *api;
 	struct meta_cache *meta;
+	struct source_hls_maps *hls_maps;	/* the probes' maps, for opens */
 	unsigned ttl;
 	unsigned probes;
 	time_t started;			/* wall clock, for directory mtimes */

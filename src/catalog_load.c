@@ -131,7 +131,7 @@ static void probe_hls(struct catalog *cat, struct slot *s)
 
 	s->f->source = META_HLS;
 	snprintf(s->f->ext, sizeof(s->f->ext), "m4a");
-	s->rc = source_hls_probe(cat->api, s->f->t.urn, &size);
+	s->rc = source_hls_probe(cat->api, cat->hls_maps, s->f->t.urn, &size);
 	if (s->rc == -ENOTSUP) {
 		/* No probe yet: listed with an unknown size (direct I/O),
 		 * and asked again at the next listing. */
