@@ -288,7 +288,7 @@ static int load_index(struct disk_cache *dc)
 	size_t n = 0, i;
 	int rc = scan_dir(dc, &v, &n);
 
-	if (!rc)
+	if (!rc && n)
 		qsort(v, n, sizeof(*v), cmp_mtime);
 	for (i = 0; i < n; i++) {
 		if (rc)
