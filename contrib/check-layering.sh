@@ -33,7 +33,8 @@ source_original: source.h http.h log.h sc_api.h
 hls_playlist:
 source_hls: source.h buf.h hls_playlist.h http.h log.h sc_api.h
 cache:
-reader: cache.h source.h log.h
+disk_cache: source.h log.h
+reader: cache.h disk_cache.h source.h log.h
 sink:
 sink_s3: sink.h s3.h log.h
 s3_guard: aws_config.h http.h log.h s3.h s3_guard_i.h sink.h

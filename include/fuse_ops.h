@@ -7,6 +7,7 @@
 #ifndef SCFS_FUSE_OPS_H
 #define SCFS_FUSE_OPS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "reader.h"	/* the read path's defaults, for -h */
@@ -28,6 +29,8 @@ struct scfs_fs {
 	 * .destroy. */
 	size_t cache_size;	/* bytes */
 	size_t readahead_max;	/* bytes */
+	const char *disk_cache_dir;	/* borrowed from main; NULL: none */
+	uint64_t disk_cache_size;	/* bytes; 0: the default */
 	struct reader_pool *readers;
 	struct scfs_copy *copy;	/* borrowed from main; user.s3.copy */
 	/* Which version of each file the kernel may cache, and the thread

@@ -21,6 +21,9 @@
  * three streams run at full speed and still keeps what was just read for
  * backward seeks. */
 #define READER_CACHE_DEFAULT (128u << 20)
+/* The on-disk cache's cap when it is on and none is given: a few albums'
+ * originals, small next to any disk. */
+#define READER_DISK_CACHE_DEFAULT (1024ull << 20)
 /* The window's cap: at 40 ms round trip and 400 MB/s, 16 MB are in the
  * pipe at any time; twice that absorbs a slow request. */
 #define READER_READAHEAD_MAX_DEFAULT (32u << 20)
@@ -45,6 +48,10 @@ struct reader_conf {
 	size_t cache_size;	/* bytes; 0: READER_CACHE_DEFAULT */
 	size_t readahead_max;	/* bytes; 0: READER_READAHEAD_MAX_DEFAULT */
 	unsigned workers;	/* 0: READER_WORKERS_DEFAULT */
+	/* The on-disk cache under the memory one (disk_cache.h): a
+	 * directory, borrowed during reader_pool_new; NULL: none. */
+	const char *disk_cache_dir;
+	uint64_t disk_cache_size;	/* bytes; 0: READER_DISK_CACHE_DEFAULT */
 };
 
 /* What one reader did, for tests and debug logs. */
@@ -59,7 +66,8 @@ struct reader_stats {
 
 /* The shared part.  Creates no thread: workers start with the first
  * read-ahead (FUSE's .init and later are after daemonizing).  Returns 0,
- * -EINVAL for a configuration that cannot work, or -ENOMEM. */
+ * -EINVAL for a configuration that cannot work, -ENOMEM, or the errno of
+ * an on-disk cache that cannot be opened (disk_cache_new). */
 int reader_pool_new(const struct reader_conf *conf, struct reader_pool **out);
 /* Cancels queued read-ahead, waits for the fetches running (each ends
  * within the sources' retry budget), joins the workers, frees readers
@@ -71,7 +79,9 @@ void reader_pool_cache_stats(struct reader_pool *pool, struct cache_stats *out);
 
 /* A reader of src (ownership passes, even on failure).  Opens of the same
  * key share cached bytes and in-flight loads; key NULL: shares nothing.
- * key is copied.  Any thread. */
+ * With an on-disk cache, a keyed source of known size reads through it:
+ * the key must then name the file's version.  key is copied.  Any
+ * thread. */
 int reader_new(struct reader_pool *pool, struct source *src, const char *key,
 	       struct reader **out);
 /* Returns at once: fetches still running for r finish in the background

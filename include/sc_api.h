@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "buf.h"
 #include "http.h"
@@ -48,6 +49,11 @@ struct sc_probe {
 	char *content_type;	/* all owned; may be NULL */
 	char *disposition;
 	char *etag;
+	/* The signed CDN URL that was probed, obtained at url_time
+	 * (time()): a reader may start with it while it is fresh.  A
+	 * secret: never logged. */
+	char *url;
+	time_t url_time;
 };
 
 struct sc_api;

@@ -9,6 +9,7 @@
 #define SCFS_SOURCE_ORIGINAL_H
 
 #include <stdint.h>
+#include <time.h>
 
 #include "source.h"
 
@@ -19,5 +20,13 @@ struct sc_api;
 int source_original_new(struct sc_api *api, const char *track_urn,
 			int64_t size, const char *etag, const char *name,
 			struct source **out);
+/* The same, starting with a signed URL the caller obtained at url_time
+ * (time()), e.g. by the listing's size probe: while it is fresh the first
+ * read needs no API round trip; an old one is ignored, and one the CDN
+ * refuses is renewed as any other.  url may be NULL; it is copied. */
+int source_original_new_at(struct sc_api *api, const char *track_urn,
+			   int64_t size, const char *etag, const char *name,
+			   const char *url, time_t url_time,
+			   struct source **out);
 
 #endif

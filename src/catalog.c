@@ -145,6 +145,8 @@ int catalog_new(const struct catalog_conf *conf, struct sc_api *api,
 	pthread_cond_init(&cat->cond, NULL);
 	rc = meta_cache_open(conf->cache_dir, sc_api_url(api), &cat->meta);
 	if (!rc)
+		rc = source_hls_maps_new(0, &cat->hls_maps);
+	if (!rc)
 		rc = load_users(cat, conf);
 	if (rc) {
 		catalog_free(cat);
@@ -179,6 +181,7 @@ void catalog_free(struct catalog *cat)
 	}
 	free(cat->users);
 	meta_cache_free(cat->meta);
+	source_hls_maps_free(cat->hls_maps);
 	pthread_cond_destroy(&cat->cond);
 	pthread_mutex_destroy(&cat->lock);
 	free(cat);
@@ -631,9 +634,10 @@ int catalog_open(struct catalog *cat, const struct catalog_node *file,
 	if (file->kind != CATALOG_FILE)
 		return -EISDIR;
 	if (f->source == META_HLS)
-		return source_hls_new(cat->api, f->t.urn, f->size, f->name, out);
-	return source_original_new(cat->api, f->t.urn, f->size, f->etag,
-				   f->name, out);
+		return source_hls_new(cat->api, cat->hls_maps, f->t.urn, f->size,
+				      f->name, out);
+	return source_original_new_at(cat->api, f->t.urn, f->size, f->etag,
+				      f->name, f->url, f->url_time, out);
 }
 
 void catalog_version(const struct catalog_node *file, char *buf, size_t size)

@@ -34,6 +34,11 @@ struct catalog_file {
 	enum meta_source source;
 	int64_t size;			/* -1: unknown */
 	char *etag;			/* owned; NULL when unknown */
+	/* The signed CDN URL the size probe got (owned; NULL when the size
+	 * came from the metadata cache), and when (time()): the first
+	 * open within its life reads with it instead of asking the API. */
+	char *url;
+	time_t url_time;
 	unsigned pos;			/* 1-based place in a playlist; 0 */
 };
 
@@ -75,6 +80,7 @@ struct catalog_user {
 struct catalog {
 	struct sc_api *api;
 	struct meta_cache *meta;
+	struct source_hls_maps *hls_maps;	/* the probes' maps, for opens */
 	unsigned ttl;
 	unsigned probes;
 	time_t started;			/* wall clock, for directory mtimes */

@@ -69,6 +69,8 @@ static void file_release(struct catalog_file *f)
 	sc_track_release(&f->t);
 	free(f->etag);
 	f->etag = NULL;
+	free(f->url);
+	f->url = NULL;
 }
 
 static void files_free(struct catalog_file *files, size_t n)
@@ -129,7 +131,7 @@ static void probe_hls(struct catalog *cat, struct slot *s)
 
 	s->f->source = META_HLS;
 	snprintf(s->f->ext, sizeof(s->f->ext), "m4a");
-	s->rc = source_hls_probe(cat->api, s->f->t.urn, &size);
+	s->rc = source_hls_probe(cat->api, cat->hls_maps, s->f->t.urn, &size);
 	if (s->rc == -ENOTSUP) {
 		/* No probe yet: listed with an unknown size (direct I/O),
 		 * and asked again at the next listing. */
@@ -167,6 +169,9 @@ static void probe_one(void *arg, size_t i)
 	names_ext_for(p.content_type, p.disposition, s->f->ext);
 	s->f->etag = p.etag;
 	p.etag = NULL;
+	s->f->url = p.url;
+	s->f->url_time = p.url_time;
+	p.url = NULL;
 	s->cacheable = p.size >= 0;
 	sc_probe_release(&p);
 }
@@ -220,6 +225,8 @@ static int copy_result(const struct slot *from, struct slot *to)
 	memcpy(to->f->ext, from->f->ext, sizeof(to->f->ext));
 	free(to->f->etag);
 	to->f->etag = from->f->etag ? strdup(from->f->etag) : NULL;
+	/* The URL is not copied: the first of the run has it, the others
+	 * ask the API as they would without it. */
 	return from->f->etag && !to->f->etag ? -ENOMEM : 0;
 }
 

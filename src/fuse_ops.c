@@ -91,7 +91,9 @@ static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 {
 	struct scfs_fs *fs = fs_of_context();
 	struct reader_conf rc = { .cache_size = fs->cache_size,
-				  .readahead_max = fs->readahead_max };
+				  .readahead_max = fs->readahead_max,
+				  .disk_cache_dir = fs->disk_cache_dir,
+				  .disk_cache_size = fs->disk_cache_size };
 	int err;
 
 	cfg->entry_timeout = fs->ttl;
@@ -103,6 +105,14 @@ static void *scfs_op_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
 	conn->max_background = SCFS_MAX_BACKGROUND;
 	conn->congestion_threshold = SCFS_MAX_BACKGROUND * 3 / 4;
 	err = reader_pool_new(&rc, &fs->readers);
+	if (err && rc.disk_cache_dir) {
+		/* main checked the directory; another mount may hold it now.
+		 * Reads still work without it. */
+		log_err("cannot use disk cache '%s': %s; running without it",
+			rc.disk_cache_dir, strerror(-err));
+		rc.disk_cache_dir = NULL;
+		err = reader_pool_new(&rc, &fs->readers);
+	}
 	if (err)
 		log_err("cannot set up the read path: %s; every open will fail",
 			strerror(-err));

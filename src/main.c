@@ -28,6 +28,8 @@
 /* How long a listing is trusted; the real API's data changes slowly and
  * its rate limits punish eager clients. */
 #define SCFS_TTL_DEFAULT 300
+/* The least disk_cache_size: a few of the on-disk cache's blocks. */
+#define SCFS_DISK_CACHE_SIZE_MIN (1ull << 20)
 
 struct scfs_opts {
 	char **users;		/* owned, n_users entries */
@@ -42,6 +44,8 @@ struct scfs_opts {
 	int probe_concurrency;
 	unsigned cache_size;	/* MiB; 0: the default */
 	unsigned readahead_max;	/* MiB; 0: the default */
+	char *disk_cache;	/* directory; NULL: no on-disk cache */
+	char *disk_cache_size;	/* SIZE as given */
 	int debug_http;
 	int debug_api;
 	int debug_reader;
@@ -61,6 +65,8 @@ static const struct fuse_opt scfs_opt_spec[] = {
 	SCFS_OPT("probe_concurrency=%d", probe_concurrency, 0),
 	SCFS_OPT("cache_size=%u", cache_size, 0),
 	SCFS_OPT("readahead_max=%u", readahead_max, 0),
+	SCFS_OPT("disk_cache=%s", disk_cache, 0),
+	SCFS_OPT("disk_cache_size=%s", disk_cache_size, 0),
 	SCFS_OPT("s3_endpoint=%s", s3_endpoint, 0),
 	SCFS_OPT("s3_region=%s", s3_region, 0),
 	SCFS_OPT("s3_path_style", s3_path_style, 1),
@@ -94,6 +100,9 @@ static void usage(const char *prog)
 "    probe_concurrency=N    size probes in flight per listing (default %d)\n"
 "    cache_size=MiB         memory for cached and read-ahead bytes (default %u)\n"
 "    readahead_max=MiB      read-ahead window of a sequential reader (default %u)\n"
+"    disk_cache=DIR         also keep read bytes on disk, in DIR (default: off)\n"
+"    disk_cache_size=SIZE   cap of DIR, e.g. 500M, 20G (a bare number is MiB;\n"
+"                           default %lluM)\n"
 "    s3_endpoint=URL, s3_region=R, s3_path_style   where copies go\n"
 "    debug_http, debug_api, debug_reader   per-subsystem debug logs\n"
 "\n"
@@ -101,7 +110,8 @@ static void usage(const char *prog)
 "SOUNDCLOUD_CLIENT_SECRET, or SOUNDCLOUD_ACCESS_TOKEN [+ SOUNDCLOUD_REFRESH_TOKEN]\n\n",
 	       prog, SC_API_URL_DEFAULT, SC_AUTH_URL_DEFAULT, SCFS_TTL_DEFAULT,
 	       CATALOG_PROBES_DEFAULT, READER_CACHE_DEFAULT >> 20,
-	       READER_READAHEAD_MAX_DEFAULT >> 20);
+	       READER_READAHEAD_MAX_DEFAULT >> 20,
+	       (unsigned long long)(READER_DISK_CACHE_DEFAULT >> 20));
 }
 
 static int add_users(struct scfs_opts *o, const char *list)
@@ -159,6 +169,8 @@ static void opts_release(struct scfs_opts *o)
 	free(o->api_url);
 	free(o->auth_url);
 	free(o->cache_dir);
+	free(o->disk_cache);
+	free(o->disk_cache_size);
 	free(o->s3_endpoint);
 	free(o->s3_region);
 }
@@ -206,6 +218,54 @@ static int prepare_cache_dir(struct scfs_opts *o)
 	if (rc)
 		fprintf(stderr, "scfs: cannot use cache directory '%s': %s\n",
 			o->cache_dir, strerror(-rc));
+	return rc;
+}
+
+/* SIZE: a number of MiB, or of K, M, G or T (binary) with that suffix. */
+static int parse_size(const char *text, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	const char *u;
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	if (errno || end == text || *text == '-')
+		return -EINVAL;
+	if (!*end) {
+		u = units + 1;
+	} else {
+		u = strchr(units, end[0] & ~0x20);
+		if (!u || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))
+			return -EINVAL;
+	}
+	*out = (uint64_t)n << (10 * (u - units + 1));
+	return (*out >> (10 * (u - units + 1))) == n ? 0 : -EINVAL;
+}
+
+/* The on-disk cache's directory is made (0700) and its size read before
+ * mounting, so a mistake reaches the terminal; the cache itself opens in
+ * the daemon. */
+static int check_disk_cache(const struct scfs_opts *o, uint64_t *size)
+{
+	int rc;
+
+	*size = 0;
+	if (o->disk_cache_size && (parse_size(o->disk_cache_size, size) ||
+				   *size < SCFS_DISK_CACHE_SIZE_MIN)) {
+		fprintf(stderr, "scfs: invalid disk_cache_size=%s: give a size of at least 1M, e.g. 500M or 20G\n",
+			o->disk_cache_size);
+		return -EINVAL;
+	}
+	if (!o->disk_cache)
+		return 0;
+	rc = statefile_mkdirs(o->disk_cache);
+	if (!rc && access(o->disk_cache, W_OK | X_OK))
+		rc = -errno;
+	if (rc)
+		fprintf(stderr, "scfs: cannot use disk cache '%s': %s\n",
+			o->disk_cache, strerror(-rc));
 	return rc;
 }
 
@@ -386,6 +446,7 @@ int main(int argc, char **argv)
 	struct fuse_cmdline_opts cmd = { 0 };
 	struct scfs_engine engine = { 0 };
 	struct scfs_fs fs;
+	uint64_t disk_size;
 	int rc = 1;
 
 	log_setup(LOG_WARNING, 0, "scfs");
@@ -427,13 +488,15 @@ int main(int argc, char **argv)
 			o.probe_concurrency, CATALOG_PROBES_MAX);
 		goto out_opts;
 	}
-	if (prepare_cache_dir(&o))
+	if (prepare_cache_dir(&o) || check_disk_cache(&o, &disk_size))
 		goto out_opts;
 	if (engine_start(&o, !cmd.foreground, &engine))
 		goto out_engine;
 	fs = (struct scfs_fs){ engine.cat, getuid(), getgid(), o.ttl };
 	fs.cache_size = (size_t)o.cache_size << 20;
 	fs.readahead_max = (size_t)o.readahead_max << 20;
+	fs.disk_cache_dir = o.disk_cache;
+	fs.disk_cache_size = disk_size;
 	fs.copy = engine.copy;
 	rc = mount_and_serve(&args, &cmd, &fs);
 out_engine:

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cache.h"
+#include "disk_cache.h"
 #include "log.h"
 #include "reader.h"
 #include "source.h"
@@ -30,6 +31,7 @@ struct fetch_job {
 struct reader_pool {
 	struct reader_conf conf;
 	struct cache *cache;
+	struct disk_cache *disk;	/* NULL: none */
 	pthread_mutex_t lock;
 	pthread_cond_t work;
 	struct fetch_job *head, *tail;	/* protected by lock */
@@ -203,6 +205,16 @@ static int enqueue(struct reader *r, struct cache_extent *e)
 
 /* ---- the pool --------------------------------------------------------------- */
 
+static int pool_open_disk(struct reader_pool *p, const struct reader_conf *conf)
+{
+	struct disk_cache_conf dc = { .dir = conf->disk_cache_dir,
+		.size_max = conf->disk_cache_size ? conf->disk_cache_size :
+						    READER_DISK_CACHE_DEFAULT };
+
+	p->conf.disk_cache_dir = NULL;	/* borrowed for this call only */
+	return disk_cache_new(&dc, &p->disk);
+}
+
 int reader_pool_new(const struct reader_conf *conf, struct reader_pool **out)
 {
 	struct cache_conf cc;
@@ -222,7 +234,10 @@ int reader_pool_new(const struct reader_conf *conf, struct reader_pool **out)
 	cc.budget = p->conf.cache_size;
 	p->threads = calloc(p->conf.workers, sizeof(*p->threads));
 	rc = p->threads ? cache_new(&cc, &p->cache) : -ENOMEM;
+	if (!rc && conf->disk_cache_dir)
+		rc = pool_open_disk(p, conf);
 	if (rc) {
+		cache_free(p->cache);
 		free(p->threads);
 		free(p);
 		return rc;
@@ -252,6 +267,7 @@ void reader_pool_free(struct reader_pool *p)
 		reader_destroy(r);
 	}
 	cache_free(p->cache);
+	disk_cache_free(p->disk);
 	pthread_cond_destroy(&p->work);
 	pthread_mutex_destroy(&p->lock);
 	free(p->threads);
@@ -274,6 +290,14 @@ int reader_new(struct reader_pool *p, struct source *src, const char *key,
 	if (rc) {
 		free(r);
 		source_free(src);
+		return rc;
+	}
+	/* Under the memory cache: what it misses comes from the disk. */
+	if (p->disk && key && src->size >= 0)
+		rc = disk_cache_source_new(p->disk, key, src, &src);
+	if (rc) {
+		cache_file_close(r->file);	/* src is gone already */
+		free(r);
 		return rc;
 	}
 	r->pool = p;
@@ -339,6 +363,17 @@ static int classify(struct reader *r, int64_t off, size_t len)
 	return r->window != 0;
 }
 
+/* With the on-disk cache, read-ahead requests end on its block
+ * boundaries: then each request is whole blocks, fetched straight into
+ * the extent, instead of edges fetched twice and through a copy. */
+static size_t disk_aligned(int64_t start, size_t want)
+{
+	int64_t end = start + (int64_t)want;
+
+	end = (end + DISK_CACHE_BLOCK - 1) / DISK_CACHE_BLOCK * DISK_CACHE_BLOCK;
+	return (size_t)(end - start);
+}
+
 /* Keep a window's worth of requests ahead of the stream's front.  The
  * window doubles once per read that issues anything.  Locked. */
 static void prefetch(struct reader *r)
@@ -351,6 +386,8 @@ static void prefetch(struct reader *r)
 	while (r->ra_end - r->head < (int64_t)r->window &&
 	       (size < 0 || r->ra_end < size)) {
 		want = min_size(r->window, READER_REQUEST_MAX);
+		if (r->pool->disk)
+			want = disk_aligned(r->ra_end, want);
 		if (size >= 0)
 			want = (size_t)min_size(want, (size_t)(size - r->ra_end));
 		rc = cache_claim(r->file, r->ra_end, want, 1, &e, &held);

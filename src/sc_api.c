@@ -636,6 +636,7 @@ int sc_api_probe_original(struct sc_api *api, const char *track_urn,
 	struct http_response resp;
 	struct http_request req;
 	char *url = NULL, where[512];
+	time_t url_time = time(NULL);
 	int rc = sc_api_download_url(api, track_urn, &url);
 
 	if (rc)
@@ -654,6 +655,9 @@ int sc_api_probe_original(struct sc_api *api, const char *track_urn,
 		out->disposition = resp.content_disposition;
 		out->etag = resp.etag;
 		resp.content_type = resp.content_disposition = resp.etag = NULL;
+		out->url = url;
+		out->url_time = url_time;
+		url = NULL;
 	}
 	http_response_release(&resp);
 	free(url);
@@ -665,6 +669,7 @@ void sc_probe_release(struct sc_probe *p)
 	free(p->content_type);
 	free(p->disposition);
 	free(p->etag);
+	free(p->url);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -8,6 +8,8 @@
  * renewal at a time, no lock held while it runs) when they age or the CDN
  * refuses them; the read then resumes at the exact byte.  A part whose
  * ETag or size differs from the map's is -ESTALE: never mixed bytes.
+ * Maps are remembered for a while (source_hls_maps): the listing's probe
+ * has just made the map an open needs.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -302,15 +304,31 @@ static void urls_put(struct source_hls *s, struct hls_urls *u)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* URLs from a new playlist fetch, for the map we have: the same parts with
- * the same byte ranges, or -ESTALE. */
-static int fetch_urls(struct source_hls *s, unsigned gen,
-		      struct hls_urls **out)
+/* Whether a fresh playlist's map describes these parts: as many, with the
+ * same byte ranges and, where it says, the same sizes. */
+static int same_parts(const struct hls_map *m, const struct hls_part *parts,
+		      size_t n)
+{
+	size_t i;
+
+	if (m->n != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (m->parts[i].range_off != parts[i].range_off ||
+		    (m->parts[i].size >= 0 && m->parts[i].size != parts[i].size))
+			return 0;
+	return 1;
+}
+
+/* URLs from a new playlist fetch for these parts: the playlist must
+ * describe the same parts with the same byte ranges, or -ESTALE. */
+static int playlist_urls(struct sc_api *api, const char *urn,
+			 const struct hls_part *parts, size_t n,
+			 struct hls_urls **out)
 {
 	struct hls_playlist pl;
 	struct hls_map m;
-	size_t i;
-	int rc = fetch_playlist(s->api, s->urn, &pl);
+	int rc = fetch_playlist(api, urn, &pl);
 
 	if (rc)
 		return rc;
@@ -318,22 +336,29 @@ static int fetch_urls(struct source_hls *s, unsigned gen,
 	hls_playlist_release(&pl);
 	if (rc)
 		return rc;
-	if (m.n != s->n_parts)
+	if (same_parts(&m, parts, n)) {
+		*out = m.urls;
+		m.urls = NULL;
+	} else {
 		rc = -ESTALE;
-	for (i = 0; !rc && i < m.n; i++)
-		if (m.parts[i].range_off != s->parts[i].range_off ||
-		    (m.parts[i].size >= 0 && m.parts[i].size != s->parts[i].size))
-			rc = -ESTALE;
-	if (rc)
+	}
+	map_release(&m);
+	return rc;
+}
+
+/* URLs for the map of an open source, as the renewal gen. */
+static int fetch_urls(struct source_hls *s, unsigned gen,
+		      struct hls_urls **out)
+{
+	int rc = playlist_urls(s->api, s->urn, s->parts, s->n_parts, out);
+
+	if (rc == -ESTALE)
 		log_warn("the HLS playlist of '%s' changed since it was opened",
 			 s->urn);
 	if (!rc) {
-		*out = m.urls;
 		(*out)->gen = gen;
 		(*out)->refs = 1;
-		m.urls = NULL;
 	}
-	map_release(&m);
 	return rc;
 }
 
@@ -378,6 +403,174 @@ static int urls_get(struct source_hls *s, int refused, unsigned refused_gen,
 		*out = s->urls;
 	}
 	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+/* ---- recent maps ---------------------------------------------------------- */
+
+struct hls_recent {
+	char *urn;
+	struct hls_map map;	/* owned */
+	struct hls_recent *next;
+};
+
+struct source_hls_maps {
+	pthread_mutex_t lock;
+	unsigned max;
+	unsigned n;			/* protected by lock */
+	struct hls_recent *head;	/* protected by lock: newest first */
+};
+
+static void recent_free(struct hls_recent *r)
+{
+	if (!r)
+		return;
+	map_release(&r->map);
+	free(r->urn);
+	free(r);
+}
+
+/* A deep copy of m (its URLs only when with_urls); 0 or -ENOMEM. */
+static int map_copy(const struct hls_map *m, int with_urls, struct hls_map *out)
+{
+	size_t i, n = m->n;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->parts = calloc(n ? n : 1, sizeof(*out->parts));
+	if (with_urls)
+		out->urls = calloc(1, sizeof(*out->urls) + n * sizeof(char *));
+	if (!out->parts || (with_urls && !out->urls)) {
+		map_release(out);
+		return -ENOMEM;
+	}
+	out->n = n;
+	out->size = m->size;
+	for (i = 0; !rc && i < n; i++) {
+		out->parts[i] = m->parts[i];
+		out->parts[i].etag = NULL;
+		if (m->parts[i].etag && !(out->parts[i].etag = strdup(m->parts[i].etag)))
+			rc = -ENOMEM;
+	}
+	if (with_urls) {
+		out->urls->n = n;
+		out->urls->fetched = m->urls->fetched;
+		for (i = 0; !rc && i < n; i++)
+			if (!(out->urls->url[i] = strdup(m->urls->url[i])))
+				rc = -ENOMEM;
+	}
+	if (rc)
+		map_release(out);
+	return rc;
+}
+
+int source_hls_maps_new(unsigned max, struct source_hls_maps **out)
+{
+	struct source_hls_maps *maps = calloc(1, sizeof(*maps));
+
+	if (!maps)
+		return -ENOMEM;
+	pthread_mutex_init(&maps->lock, NULL);
+	maps->max = max ? max : SOURCE_HLS_MAPS_DEFAULT;
+	*out = maps;
+	return 0;
+}
+
+void source_hls_maps_free(struct source_hls_maps *maps)
+{
+	struct hls_recent *r;
+
+	if (!maps)
+		return;
+	while ((r = maps->head)) {
+		maps->head = r->next;
+		recent_free(r);
+	}
+	pthread_mutex_destroy(&maps->lock);
+	free(maps);
+}
+
+/* Unlink and return the entry of urn, or NULL.  Locked. */
+static struct hls_recent *recent_take_locked(struct source_hls_maps *maps,
+					     const char *urn)
+{
+	struct hls_recent **pp, *r;
+
+	for (pp = &maps->head; (r = *pp); pp = &r->next) {
+		if (!strcmp(r->urn, urn)) {
+			*pp = r->next;
+			maps->n--;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* Remember a copy of m as urn's map; a failure only costs HEADs later. */
+static void maps_put(struct source_hls_maps *maps, const char *urn,
+		     const struct hls_map *m)
+{
+	struct hls_recent *r = calloc(1, sizeof(*r)), *old, **pp;
+
+	if (!maps || !r || !(r->urn = strdup(urn)) || map_copy(m, 1, &r->map)) {
+		if (r)
+			free(r->urn);
+		free(r);
+		return;
+	}
+	pthread_mutex_lock(&maps->lock);
+	old = recent_take_locked(maps, urn);	/* replaced */
+	r->next = maps->head;
+	maps->head = r;
+	if (++maps->n > maps->max && !old) {
+		for (pp = &maps->head; (*pp)->next; pp = &(*pp)->next)
+			;
+		old = *pp;	/* the oldest goes */
+		*pp = NULL;
+		maps->n--;
+	}
+	pthread_mutex_unlock(&maps->lock);
+	recent_free(old);
+}
+
+/* A copy of urn's map if it is of this size, with its URLs while they
+ * are fresh (else out->urls is NULL).  0, or -ENOENT. */
+static int maps_get(struct source_hls_maps *maps, const char *urn,
+		    int64_t size, struct hls_map *out)
+{
+	struct hls_recent *r;
+	int rc = -ENOENT;
+
+	if (!maps)
+		return rc;
+	pthread_mutex_lock(&maps->lock);
+	for (r = maps->head; r && strcmp(r->urn, urn); r = r->next)
+		;
+	if (r && r->map.size == size)
+		rc = map_copy(&r->map, time(NULL) - r->map.urls->fetched <=
+				       HLS_URL_MAX_AGE_S, out);
+	pthread_mutex_unlock(&maps->lock);
+	return rc;
+}
+
+/* The map an open needs: remembered (no HEAD), else built and remembered. */
+static int map_open(struct sc_api *api, struct source_hls_maps *maps,
+		    const char *urn, int64_t size, struct hls_map *m)
+{
+	int rc = size >= 0 ? maps_get(maps, urn, size, m) : -ENOENT;
+
+	/* Old URLs: one playlist fetch renews them, if it still describes
+	 * the remembered parts (else map afresh). */
+	if (!rc && !m->urls) {
+		rc = playlist_urls(api, urn, m->parts, m->n, &m->urls);
+		if (rc)
+			map_release(m);
+	}
+	if (!rc)
+		return 0;
+	rc = map_build(api, urn, m);
+	if (!rc)
+		maps_put(maps, urn, m);
 	return rc;
 }
 
@@ -593,8 +786,8 @@ static const struct source_ops source_hls_ops = {
 	.free = hls_free,
 };
 
-int source_hls_probe(struct sc_api *api, const char *track_urn,
-		     int64_t *size)
+int source_hls_probe(struct sc_api *api, struct source_hls_maps *maps,
+		     const char *track_urn, int64_t *size)
 {
 	struct hls_map m;
 	int rc = map_build(api, track_urn, &m);
@@ -602,12 +795,14 @@ int source_hls_probe(struct sc_api *api, const char *track_urn,
 	if (rc)
 		return rc;
 	*size = m.size;
+	maps_put(maps, track_urn, &m);
 	map_release(&m);
 	return 0;
 }
 
-int source_hls_new(struct sc_api *api, const char *track_urn, int64_t size,
-		   const char *name, struct source **out)
+int source_hls_new(struct sc_api *api, struct source_hls_maps *maps,
+		   const char *track_urn, int64_t size, const char *name,
+		   struct source **out)
 {
 	struct source_hls *s = calloc(1, sizeof(*s));
 	struct hls_map m;
@@ -625,7 +820,7 @@ int source_hls_new(struct sc_api *api, const char *track_urn, int64_t size,
 	s->base.content_type = strdup("audio/mp4");
 	rc = s->urn && s->base.name && s->base.content_type ? 0 : -ENOMEM;
 	if (!rc)
-		rc = map_build(api, track_urn, &m);
+		rc = map_open(api, maps, track_urn, size, &m);
 	if (!rc) {
 		s->parts = m.parts;
 		s->n_parts = m.n;

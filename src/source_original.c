@@ -181,7 +181,25 @@ int source_original_new(struct sc_api *api, const char *track_urn,
 			int64_t size, const char *etag, const char *name,
 			struct source **out)
 {
+	return source_original_new_at(api, track_urn, size, etag, name, NULL,
+				      0, out);
+}
+
+/* Whether a URL obtained at url_time may still be used for a first read.
+ * Not from the future either: a clock step must not make an old URL look
+ * fresh for minutes. */
+static int fresh(time_t url_time, time_t now)
+{
+	return now >= url_time && now - url_time <= SOURCE_URL_MAX_AGE_S;
+}
+
+int source_original_new_at(struct sc_api *api, const char *track_urn,
+			   int64_t size, const char *etag, const char *name,
+			   const char *url, time_t url_time,
+			   struct source **out)
+{
 	struct source_original *s = calloc(1, sizeof(*s));
+	int given = url && fresh(url_time, time(NULL));
 
 	if (!s)
 		return -ENOMEM;
@@ -193,7 +211,9 @@ int source_original_new(struct sc_api *api, const char *track_urn,
 	s->urn = strdup(track_urn);
 	s->etag = etag ? strdup(etag) : NULL;
 	s->base.name = strdup(name);
-	if (!s->urn || !s->base.name || (etag && !s->etag)) {
+	s->url = given ? strdup(url) : NULL;
+	s->url_time = url_time;
+	if (!s->urn || !s->base.name || (etag && !s->etag) || (given && !s->url)) {
 		original_free(&s->base);
 		return -ENOMEM;
 	}

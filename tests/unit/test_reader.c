@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "check.h"
+#include "disk_cache.h"
 #include "mem_doubles.h"
 #include "reader.h"
 
@@ -575,6 +576,66 @@ static void test_reader_close_during_prefetch(void)
 	free(buf);
 }
 
+/* ---- the on-disk cache ------------------------------------------------------ */
+
+/* Read [0, size) in 128 KiB reads through a new pool on dir; returns how
+ * many reads gave wrong bytes. */
+static unsigned read_all_through(const char *dir, const char *key,
+				 int64_t size, struct rec *rc)
+{
+	struct reader_conf conf = { .disk_cache_dir = dir,
+				    .disk_cache_size = 64 * MiB };
+	struct reader_pool *p = NULL;
+	struct reader *r = NULL;
+	char *buf = malloc(128 * KiB);
+	unsigned bad = 0;
+	int64_t off;
+	ssize_t got;
+
+	CHECK_INT_EQ(reader_pool_new(&conf, &p), 0);
+	CHECK_INT_EQ(reader_new(p, &gen_source(size, rc)->base, key, &r), 0);
+	for (off = 0; r && off < size; off += 128 * KiB) {
+		got = reader_read(r, buf, 128 * KiB, off);
+		bad += got != (off + 128 * KiB <= size ? 128 * KiB : size - off) ||
+		       !right_bytes(buf, (size_t)got, off);
+	}
+	reader_free(r);
+	reader_pool_free(p);
+	free(buf);
+	return bad;
+}
+
+static void test_reader_disk_cache_across_pools(void)
+{
+	const int64_t size = 16 * MiB + 1234;
+	char dir[] = "/tmp/scfs-rd-XXXXXX", cmd[64];
+	struct rec *first = rec_new(0), *again = rec_new(0), *other = rec_new(0);
+	unsigned n, i, aligned = 0;
+	struct req *q;
+
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_INT_EQ(read_all_through(dir, "urn:1 original 1 100", size, first), 0);
+	/* read-ahead comes in whole blocks; each byte about once */
+	q = rec_sorted(first, &n);
+	for (i = 0; i < n; i++)
+		aligned += q[i].off % DISK_CACHE_BLOCK == 0;
+	CHECK(aligned + 1 >= n);
+	CHECK(rec_bytes(first) >= size);
+	CHECK(rec_bytes(first) <= size + 2 * (int64_t)DISK_CACHE_BLOCK);
+	free(q);
+	/* a remount: a new pool on the same directory asks the source nothing */
+	CHECK_INT_EQ(read_all_through(dir, "urn:1 original 1 100", size, again), 0);
+	CHECK_INT_EQ(again->n, 0);
+	/* another version of the file is another key: fetched again */
+	CHECK_INT_EQ(read_all_through(dir, "urn:1 original 1 101", size, other), 0);
+	CHECK(rec_bytes(other) >= size);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_INT_EQ(system(cmd), 0);
+	rec_free(first);
+	rec_free(again);
+	rec_free(other);
+}
+
 int main(void)
 {
 	RUN(test_reader_sequential_requests_grow);
@@ -588,5 +649,6 @@ int main(void)
 	RUN(test_reader_end_of_file);
 	RUN(test_reader_full_buffers);
 	RUN(test_reader_close_during_prefetch);
+	RUN(test_reader_disk_cache_across_pools);
 	return CHECK_DONE();
 }
