@@ -338,7 +338,8 @@ static size_t finish_files(struct catalog_file *files, size_t n,
 			names_track_name(files[i].t.title, files[i].t.id,
 					 files[i].ext, files[i].name);
 	}
-	qsort(files, n, sizeof(*files), cmp_file_name);
+	if (n)	/* files may be NULL then, which qsort must not get */
+		qsort(files, n, sizeof(*files), cmp_file_name);
 	return n;
 }
 
