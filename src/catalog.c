@@ -492,15 +492,19 @@ static int lookup_in(const struct catalog_listing *l,
 	memcpy(key, name, len);
 	key[len] = '\0';
 	if (!p && l->kind == CATALOG_PLAYLISTS) {
-		pl = bsearch(key, l->playlists, l->n_playlists, sizeof(*pl),
+		pl = !l->n_playlists ? NULL :
+		     bsearch(key, l->playlists, l->n_playlists, sizeof(*pl),
 			     cmp_playlist_name);
 		if (!pl)
 			return -ENOENT;
 		playlist_node(u, pl, out);
 		return 0;
 	}
-	f = p ? bsearch(key, p->files, p->n_files, sizeof(*f), cmp_file_name) :
-	    bsearch(key, l->files, l->n_files, sizeof(*f), cmp_file_name);
+	/* An empty array may be NULL, which bsearch must not get. */
+	f = p ? (p->n_files ? bsearch(key, p->files, p->n_files, sizeof(*f),
+				      cmp_file_name) : NULL) :
+	    (l->n_files ? bsearch(key, l->files, l->n_files, sizeof(*f),
+				  cmp_file_name) : NULL);
 	if (!f)
 		return -ENOENT;
 	file_node(u, f, out);

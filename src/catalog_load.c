@@ -27,6 +27,14 @@ struct file_vec {
  * downloadable or ours, else its HLS stream when it has a full-length
  * one.  Preview-only, blocked and unstreamable tracks are not listed:
  * -1. */
+/* qsort, but an empty array may be NULL, which qsort must not get. */
+static void sort_items(void *base, size_t n, size_t size,
+		       int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int track_source(const struct sc_track *t)
 {
 	if (t->access && strcmp(t->access, "playable"))
@@ -239,7 +247,7 @@ static int learn(struct catalog *cat, struct slot *slots, size_t n)
 	size_t i, n_todo = 0;
 	int rc = 0;
 
-	qsort(slots, n, sizeof(*slots), cmp_slot_urn);
+	sort_items(slots, n, sizeof(*slots), cmp_slot_urn);
 	job.todo = calloc(n ? n : 1, sizeof(*job.todo));
 	if (!job.todo)
 		return -ENOMEM;
@@ -321,7 +329,7 @@ static size_t finish_files(struct catalog_file *files, size_t n,
 
 	n = compact(files, n);
 	if (!width && n) {
-		qsort(files, n, sizeof(*files), cmp_file_id);
+		sort_items(files, n, sizeof(*files), cmp_file_id);
 		for (i = 0; i < n; i++) {
 			if (kept && files[kept - 1].t.id == files[i].t.id)
 				file_release(&files[i]);
@@ -338,8 +346,7 @@ static size_t finish_files(struct catalog_file *files, size_t n,
 			names_track_name(files[i].t.title, files[i].t.id,
 					 files[i].ext, files[i].name);
 	}
-	if (n)	/* files may be NULL then, which qsort must not get */
-		qsort(files, n, sizeof(*files), cmp_file_name);
+	sort_items(files, n, sizeof(*files), cmp_file_name);
 	return n;
 }
 
@@ -494,7 +501,7 @@ static size_t finish_playlists(struct catalog_playlist *v, size_t n,
 			   p->p.created_at ? p->p.created_at :
 			   newest(p->files, p->n_files, started);
 	}
-	qsort(v, n, sizeof(*v), cmp_playlist_id);
+	sort_items(v, n, sizeof(*v), cmp_playlist_id);
 	for (i = 0; i < n; i++) {
 		if (kept && v[kept - 1].p.id == v[i].p.id) {
 			files_free(v[i].files, v[i].n_files);
@@ -503,7 +510,7 @@ static size_t finish_playlists(struct catalog_playlist *v, size_t n,
 			v[kept++] = v[i];
 		}
 	}
-	qsort(v, kept, sizeof(*v), cmp_playlist_name);
+	sort_items(v, kept, sizeof(*v), cmp_playlist_name);
 	return kept;
 }
 
