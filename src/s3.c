@@ -451,14 +451,25 @@ static int upload_query(const char *upload_id, unsigned part, struct buf *q)
 	return rc;
 }
 
+/* S3's checksum headers carry the big-endian bytes, in base64. */
+static void crc32c_base64(uint32_t crc, char out[16])
+{
+	unsigned char be[4] = { (unsigned char)(crc >> 24),
+				(unsigned char)(crc >> 16),
+				(unsigned char)(crc >> 8), (unsigned char)crc };
+
+	hash_base64(be, sizeof(be), out);
+}
+
 int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     const char *key, const char *upload_id,
 			     unsigned part_number, const void *data, size_t len,
-			     const unsigned char md5[16], char **etag,
+			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err)
 {
-	char md5_b64[32];
-	struct sigv4_header h[1] = { { "Content-MD5", md5_b64 } };
+	char md5_b64[32], crc_b64[16], sha_hex[65];
+	struct sigv4_header h[2] = { { "Content-MD5", md5_b64 },
+				     { "x-amz-checksum-crc32c", crc_b64 } };
 	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
 			     .extra = h, .n_extra = 1, .body = data,
 			     .body_len = len, .part = part_number };
@@ -466,13 +477,27 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	buf_init(&q, 2048);
-	hash_base64(md5, 16, md5_b64);
+	hash_base64(d->md5, 16, md5_b64);
+	if (!s3_signs_payload(s3)) {
+		c.payload_hash = SIGV4_UNSIGNED_PAYLOAD;
+		crc32c_base64(d->crc32c ? *d->crc32c :
+			      hash_crc32c(0, data, len), crc_b64);
+		c.n_extra = 2;
+	} else if (d->sha256) {
+		hash_hex(d->sha256, 32, sha_hex);
+		c.payload_hash = sha_hex;
+	}
 	rc = upload_query(upload_id, part_number, &q);
 	c.query = buf_str(&q);
 	if (!rc)
 		rc = s3_call_simple(s3, &c, etag, err);
 	buf_release(&q);
 	return rc;
+}
+
+int s3_signs_payload(const struct s3_client *s3)
+{
+	return strcmp(s3->scheme, "https") != 0;
 }
 
 static int complete_body(unsigned n, char *const *etags, struct buf *b)

@@ -76,6 +76,10 @@ static void abort_left_upload(const struct aws_config *aws,
 	char text[400];
 	int rc;
 
+	/* The same CA as sc2s3's own client (AWS_CA_BUNDLE). */
+	hc.ca_file = getenv("AWS_CA_BUNDLE");
+	if (hc.ca_file && !*hc.ca_file)
+		hc.ca_file = NULL;
 	rc = http_client_new(&hc, &http);
 	if (!rc)
 		rc = s3_client_new(aws, http, &s3);

@@ -644,6 +644,10 @@ static int run(const struct cli *c, struct transfer *t)
 	if (rc)
 		log_warn("cannot start the upload watchdog: %s; a killed sc2s3 may leave an unfinished upload",
 			 strerror(-rc));
+	/* The AWS CLI's variable: a private CA for an HTTPS endpoint. */
+	hc.ca_file = getenv("AWS_CA_BUNDLE");
+	if (hc.ca_file && !*hc.ca_file)
+		hc.ca_file = NULL;
 	rc = http_client_new(&hc, &t->http);
 	if (!rc)
 		rc = s3_client_new(&aws, t->http, &s3);

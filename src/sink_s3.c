@@ -106,22 +106,42 @@ static int store_etag(struct sink_s3 *s, unsigned part, char *etag)
 	return 0;
 }
 
-static int s3_put_part(struct sink *sk, unsigned part, const void *data,
-		       size_t len, const unsigned char md5[16])
+static int put_part_with(struct sink_s3 *s, unsigned part, const void *data,
+			 size_t len, const struct s3_part_digests *d)
 {
-	struct sink_s3 *s = (struct sink_s3 *)sk;
 	struct s3_error err;
 	char *etag = NULL, what[64];
 	int rc;
 
 	rc = s3_multipart_upload_part(s->s3, s->bucket, s->key, s->upload_id,
-				      part, data, len, md5, &etag, &err);
+				      part, data, len, d, &etag, &err);
 	if (rc) {
 		snprintf(what, sizeof(what), "UploadPart %u of", part);
 		record_error(s, what, &err, rc);
 		return rc;
 	}
 	return store_etag(s, part, etag);
+}
+
+/* A caller that computed only the MD5 (a wrapping sink): s3.c computes
+ * what else the request needs. */
+static int s3_put_part(struct sink *sk, unsigned part, const void *data,
+		       size_t len, const unsigned char md5[16])
+{
+	struct s3_part_digests d = { md5, NULL, NULL };
+
+	return put_part_with((struct sink_s3 *)sk, part, data, len, &d);
+}
+
+static int s3_put_part_digests(struct sink *sk, unsigned part,
+			       const void *data, size_t len,
+			       const struct sink_digests *dg)
+{
+	struct s3_part_digests d = {
+		dg->md5, sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL,
+		sk->wants & SINK_WANT_CRC32C ? &dg->crc32c : NULL };
+
+	return put_part_with((struct sink_s3 *)sk, part, data, len, &d);
 }
 
 static int s3_complete(struct sink *sk, unsigned n_parts)
@@ -234,6 +254,7 @@ static const struct sink_ops sink_s3_ops = {
 	.remove = s3_remove,
 	.last_error = s3_last_error,
 	.free = s3_free,
+	.put_part_digests = s3_put_part_digests,
 };
 
 int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
@@ -244,6 +265,9 @@ int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
 	if (!s)
 		return -ENOMEM;
 	s->base.ops = &sink_s3_ops;
+	/* What UploadPart will send besides Content-MD5 (s3.h). */
+	s->base.wants = s3_signs_payload(s3) ? SINK_WANT_SHA256 :
+			SINK_WANT_CRC32C;
 	s->s3 = s3;
 	s->meta = meta;
 	s->bucket = strdup(bucket);

@@ -128,6 +128,15 @@ static void fail_locked(struct pipeline *p, int rc, const char *why)
 	pthread_cond_broadcast(&p->cond);
 }
 
+static int fail_now(struct pipeline *p, int rc, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	fail_locked(p, rc, why);
+	rc = p->failed;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 static int store_md5_locked(struct pipeline *p, unsigned part,
 			    const unsigned char md5[16])
 {
@@ -183,14 +192,30 @@ static void finish_part(struct pipeline *p, struct slot *s, int rc,
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Hash a part once for every digest the sink wants (one pass: hash.h),
+ * then send it. */
 static void send_part(struct pipeline *p, struct slot *s)
 {
-	unsigned char md5[16];
+	const struct sink_ops *ops = p->sink->ops;
+	unsigned wants = ops->put_part_digests ? p->sink->wants : 0;
+	struct sink_digests d;
+	struct hash_part h;
 	int rc;
 
-	hash_md5(s->data, s->len, md5);
-	rc = p->sink->ops->put_part(p->sink, s->part, s->data, s->len, md5);
-	finish_part(p, s, rc, md5);
+	rc = hash_part(s->data, s->len,
+		       (wants & SINK_WANT_SHA256 ? HASH_WANT_SHA256 : 0) |
+		       (wants & SINK_WANT_CRC32C ? HASH_WANT_CRC32C : 0), &h);
+	if (rc)
+		fail_now(p, rc, "cannot hash a part: out of memory");
+	else if (ops->put_part_digests) {
+		memcpy(d.md5, h.md5, sizeof(d.md5));
+		memcpy(d.sha256, h.sha256, sizeof(d.sha256));
+		d.crc32c = h.crc32c;
+		rc = ops->put_part_digests(p->sink, s->part, s->data, s->len, &d);
+	} else {
+		rc = ops->put_part(p->sink, s->part, s->data, s->len, h.md5);
+	}
+	finish_part(p, s, rc, h.md5);
 }
 
 static void *worker_main(void *arg)
@@ -325,15 +350,6 @@ static struct slot *read_part(struct pipeline *p, struct source *src,
 		return NULL;
 	}
 	return s;
-}
-
-static int fail_now(struct pipeline *p, int rc, const char *why)
-{
-	pthread_mutex_lock(&p->lock);
-	fail_locked(p, rc, why);
-	rc = p->failed;
-	pthread_mutex_unlock(&p->lock);
-	return rc;
 }
 
 static int put_single(struct pipeline *p, struct slot *s)
@@ -496,8 +512,11 @@ static void *reading_worker_main(void *arg)
 			give_back(p, s);
 			break;
 		}
-		if (s->len != expect) {
-			fail_now(p, -EIO, "the source changed size while being read");
+		if (s->len != expect || cancelled(p)) {
+			if (cancelled(p))
+				fail_now(p, -ECANCELED, "interrupted");
+			else
+				fail_now(p, -EIO, "the source changed size while being read");
 			give_back(p, s);
 			break;
 		}
@@ -522,6 +541,10 @@ static int run_parallel(struct pipeline *p, struct source *src,
 	p->src = src;
 	started = start_workers(p, reading_worker_main, tid, p->max_slots - 1);
 	stop_workers(p, tid, started);
+	/* Cancelled while the last parts were in flight: every part went,
+	 * but the user asked for no object. */
+	if (cancelled(p))
+		fail_now(p, -ECANCELED, "interrupted");
 	*parts = (unsigned)((src->size + (int64_t)part_size_for(p, src, 1) - 1) /
 			    (int64_t)part_size_for(p, src, 1));
 	*off = src->size;

@@ -406,6 +406,38 @@ static void test_uploader_run_parallel_reads(void)
 	run_release(&r);
 }
 
+/* Every digest the sink wants arrives with each part, computed from the
+ * part's bytes; a sink without the digests op still gets its MD5s. */
+static void test_uploader_run_digests(void)
+{
+	static const unsigned wants[] = { 0, SINK_WANT_SHA256, SINK_WANT_CRC32C,
+					  SINK_WANT_SHA256 | SINK_WANT_CRC32C };
+	struct run r;
+	size_t i;
+	int pipe;
+
+	for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+		for (pipe = 0; pipe <= 1; pipe++) {
+			if (run_setup(&r, 3 * P + 11, pipe, 2))
+				return;
+			r.sink->base.wants = wants[i];
+			run_go(&r);
+			check_success(&r, 3 * P + 11, (size_t)P, 2);
+			CHECK_INT_EQ(r.sink->calls_put_part_digests, 4);
+			CHECK_INT_EQ(r.sink->digest_mismatches, 0);
+			run_release(&r);
+		}
+	}
+	if (run_setup(&r, 3 * P + 11, 0, 2))
+		return;
+	mem_sink_md5_only(r.sink);
+	r.sink->base.wants = SINK_WANT_SHA256;
+	run_go(&r);
+	check_success(&r, 3 * P + 11, (size_t)P, 2);
+	CHECK_INT_EQ(r.sink->calls_put_part_digests, 0);
+	run_release(&r);
+}
+
 /* ---- failures --------------------------------------------------------- */
 
 static void test_uploader_fail_part(void)
@@ -720,6 +752,7 @@ int main(void)
 	RUN(test_uploader_run_short_reads);
 	RUN(test_uploader_run_bounded_buffers);
 	RUN(test_uploader_run_parallel_reads);
+	RUN(test_uploader_run_digests);
 	RUN(test_uploader_fail_part);
 	RUN(test_uploader_fail_sink_calls);
 	RUN(test_uploader_fail_source);
