@@ -96,6 +96,14 @@ int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
 			  unsigned n_parts, char *const *etags,
 			  struct s3_error *err);
+/* Every part S3 holds for the upload, appended to page (start from a
+ * zeroed struct; release with s3_parts_page_release): ListParts, following
+ * NextPartNumberMarker.  -ENOENT (NoSuchUpload) once it is completed or
+ * aborted. */
+struct s3_parts_page;
+int s3_multipart_list_parts(struct s3_client *s3, const char *bucket,
+			    const char *key, const char *upload_id,
+			    struct s3_parts_page *page, struct s3_error *err);
 int s3_multipart_abort(struct s3_client *s3, const char *bucket,
 		       const char *key, const char *upload_id,
 		       struct s3_error *err);

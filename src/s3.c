@@ -590,6 +590,27 @@ static int list_query(const char *prefix, const char *token, struct buf *q)
 	return rc;
 }
 
+/* One GET of a listing with query q (released here, whatever happens; rc:
+ * whether building it failed).  resp is set only when 0 is returned. */
+static int call_listing(struct s3_client *s3, struct s3_call *c,
+			struct buf *q, int rc, struct http_response *resp,
+			struct s3_error *err)
+{
+	c->query = buf_str(q);
+	if (!rc)
+		rc = s3_call(s3, c, resp, err);
+	buf_release(q);
+	return rc;
+}
+
+static int parsed(int rc, const char *what, struct s3_error *err)
+{
+	if (rc == -EBADMSG)
+		snprintf(err->message, sizeof(err->message),
+			 "malformed %s answer", what);
+	return rc;
+}
+
 int s3_list_objects(struct s3_client *s3, const char *bucket,
 		    const char *prefix, struct s3_list_page *page,
 		    struct s3_error *err)
@@ -605,20 +626,45 @@ int s3_list_objects(struct s3_client *s3, const char *bucket,
 		rc = list_query(prefix, token, &q);
 		free(token);
 		token = NULL;
-		c.query = buf_str(&q);
-		if (!rc)
-			rc = s3_call(s3, &c, &resp, err);
-		buf_release(&q);
-		if (rc)
+		if ((rc = call_listing(s3, &c, &q, rc, &resp, err)))
 			break;
-		rc = s3_list_parse(resp.body.data, resp.body.len, page);
+		rc = parsed(s3_list_parse(resp.body.data, resp.body.len, page),
+			    "ListObjectsV2", err);
 		http_response_release(&resp);
-		if (rc == -EBADMSG)
-			snprintf(err->message, sizeof(err->message),
-				 "malformed ListObjectsV2 answer");
 		if (!rc && page->truncated && page->next_token &&
 		    !(token = strdup(page->next_token)))
 			rc = -ENOMEM;
 	} while (!rc && token);
+	return rc;
+}
+
+int s3_multipart_list_parts(struct s3_client *s3, const char *bucket,
+			    const char *key, const char *upload_id,
+			    struct s3_parts_page *page, struct s3_error *err)
+{
+	struct s3_call c = { .method = "GET", .bucket = bucket, .key = key };
+	struct http_response resp;
+	unsigned marker = 0, pages = 0;
+	struct buf q;
+	int rc;
+
+	do {
+		/* Keys sorted, as SigV4's canonical query wants them. */
+		buf_init(&q, 2048);
+		rc = marker ? buf_appendf(&q, "part-number-marker=%u&", marker) : 0;
+		if (!rc)
+			rc = upload_query(upload_id, 0, &q);
+		if ((rc = call_listing(s3, &c, &q, rc, &resp, err)))
+			break;
+		rc = parsed(s3_parts_parse(resp.body.data, resp.body.len, page),
+			    "ListParts", err);
+		http_response_release(&resp);
+		/* A marker that does not move on would loop; 10,000 parts
+		 * are 10 pages of S3's 1,000. */
+		if (!rc && page->truncated &&
+		    (page->next_marker <= marker || ++pages > 100))
+			rc = -EBADMSG;
+		marker = page->next_marker;
+	} while (!rc && page->truncated);
 	return rc;
 }
