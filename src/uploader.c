@@ -50,6 +50,7 @@ struct pipeline {
 	struct source *src;
 	unsigned next_part;		/* protected by lock */
 	int64_t next_off;		/* protected by lock */
+	unsigned sending;		/* protected by lock; parts being sent */
 };
 
 size_t upload_part_size(int64_t total, unsigned part, size_t base)
@@ -498,6 +499,29 @@ static struct slot *claim_part(struct pipeline *p, size_t *expect)
 	return s;
 }
 
+/* Send s once fewer than concurrency parts are being sent: the parallel
+ * path runs concurrency + 1 readers (one per buffer, so the spare buffer
+ * of the sequential path reads too) but never more sends than asked. */
+static void send_bounded(struct pipeline *p, struct slot *s)
+{
+	int failed;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->sending >= p->max_slots - 1 && !p->failed)
+		timed_wait(p);
+	failed = p->failed;
+	p->sending++;
+	pthread_mutex_unlock(&p->lock);
+	if (failed)
+		give_back(p, s);	/* nothing is sent after a failure */
+	else
+		send_part(p, s);
+	pthread_mutex_lock(&p->lock);
+	p->sending--;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
 /* A worker of the parallel path: claim, read, hash, send, until done.  A
  * read asks for a whole part even for the last one, so that a source that
  * grew is caught as surely as one that shrank. */
@@ -520,7 +544,7 @@ static void *reading_worker_main(void *arg)
 			give_back(p, s);
 			break;
 		}
-		send_part(p, s);
+		send_bounded(p, s);
 	}
 	return NULL;
 }
@@ -528,7 +552,7 @@ static void *reading_worker_main(void *arg)
 static int run_parallel(struct pipeline *p, struct source *src,
 			unsigned *parts, int64_t *off)
 {
-	pthread_t tid[UPLOAD_MAX_CONCURRENCY];
+	pthread_t tid[UPLOAD_MAX_CONCURRENCY + 1];
 	unsigned started;
 	int rc;
 
@@ -539,7 +563,7 @@ static int run_parallel(struct pipeline *p, struct source *src,
 	if (rc)
 		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
 	p->src = src;
-	started = start_workers(p, reading_worker_main, tid, p->max_slots - 1);
+	started = start_workers(p, reading_worker_main, tid, p->max_slots);
 	stop_workers(p, tid, started);
 	/* Cancelled while the last parts were in flight: every part went,
 	 * but the user asked for no object. */

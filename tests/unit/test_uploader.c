@@ -358,7 +358,8 @@ static void test_uploader_run_bounded_buffers(void)
 
 /* Reads of a sized source that waits on every read overlap: the workers
  * read their own parts, so a far origin's round trips are paid N at a
- * time.  Never more reads at once than workers. */
+ * time.  Never more reads at once than buffers (concurrency + 1); never
+ * more sends than concurrency (check_success). */
 struct read_overlap {
 	atomic_int inside;
 	atomic_int most;
@@ -391,7 +392,7 @@ static void test_uploader_run_parallel_reads(void)
 	run_go(&r);
 	check_success(&r, 6 * P + 5, (size_t)P, 3);
 	CHECK(atomic_load(&o.most) >= 2);
-	CHECK(atomic_load(&o.most) <= 3);
+	CHECK(atomic_load(&o.most) <= 4);
 	run_release(&r);
 
 	/* a pipe is still read by one thread, in order */
