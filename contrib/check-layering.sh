@@ -36,7 +36,7 @@ cache:
 disk_cache: source.h log.h
 reader: cache.h disk_cache.h source.h log.h
 sink:
-sink_s3: sink.h s3.h log.h
+sink_s3: sink.h s3.h s3_list.h log.h
 s3_guard: aws_config.h http.h log.h s3.h s3_guard_i.h sink.h
 uploader: sink.h source.h hash.h log.h
 copy_jobs: aws_config.h log.h sink.h source.h uploader.h

@@ -26,6 +26,9 @@ struct aws_config {
 	int path_style;			/* custom endpoints default to 1 */
 	char *profile;
 	char *credentials_source;	/* "environment", "profile NAME", for messages */
+	char *ca_bundle;		/* AWS_CA_BUNDLE or the profile's ca_bundle:
+					 * the CAs S3's TLS is checked against
+					 * (S3 only); NULL: the system store */
 };
 
 /* Fill out.  getenv_fn NULL means getenv.  Returns 0, or -ENOKEY when no

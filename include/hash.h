@@ -7,6 +7,7 @@
 #define SCFS_HASH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define HASH_SHA256_LEN 32
 #define HASH_MD5_LEN 16
@@ -23,5 +24,25 @@ void hash_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* Standard base64 with padding into out (4 * ceil(n / 3) + 1 bytes). */
 void hash_base64(const unsigned char *in, size_t n, char *out);
+
+/* CRC-32C (Castagnoli, as x-amz-checksum-crc32c) of data, continuing
+ * from crc (0 to start): the SSE 4.2 instruction when the CPU has it (runtime
+ * check), a bitwise loop otherwise. */
+uint32_t hash_crc32c(uint32_t crc, const void *data, size_t len);
+
+/* The digests of one upload part. */
+#define HASH_WANT_SHA256 1u
+#define HASH_WANT_CRC32C 2u
+struct hash_part {
+	unsigned char md5[16];
+	unsigned char sha256[32];	/* with HASH_WANT_SHA256 */
+	uint32_t crc32c;		/* with HASH_WANT_CRC32C */
+};
+
+/* MD5 of data and, as want says, its SHA-256 and CRC-32C, in one pass:
+ * chunk by chunk, every digest takes a chunk while it is in cache, so the
+ * bytes come from memory once.  Returns 0, -ENOMEM or -EIO.  Any thread. */
+int hash_part(const void *data, size_t len, unsigned want,
+	      struct hash_part *out);
 
 #endif

@@ -49,6 +49,9 @@ struct http_request {
 	/* Clean-up calls (aborting an upload) must run even after the
 	 * client's cancel flag is set. */
 	int ignore_cancel;
+	/* CAs to check this request's TLS peer against (one service's
+	 * private CA must not become another's); NULL: the client's. */
+	const char *ca_file;
 };
 
 struct http_response {

@@ -12,6 +12,17 @@
 
 struct sink;
 
+/* Digests of a part beyond its MD5 that a sink may want (sink.wants). */
+#define SINK_WANT_SHA256 1u	/* a signed payload (S3 over plain HTTP) */
+#define SINK_WANT_CRC32C 2u	/* x-amz-checksum-crc32c */
+
+/* A part's digests, computed by the uploader in one pass over its bytes. */
+struct sink_digests {
+	unsigned char md5[16];
+	unsigned char sha256[32];	/* when wants has SINK_WANT_SHA256 */
+	uint32_t crc32c;		/* when wants has SINK_WANT_CRC32C */
+};
+
 struct sink_ops {
 	/* Store a whole object in one request. */
 	int (*put_whole)(struct sink *sk, const void *data, size_t len,
@@ -31,10 +42,18 @@ struct sink_ops {
 	/* A line saying why the last call failed; borrowed. */
 	const char *(*last_error)(struct sink *sk);
 	void (*free)(struct sink *sk);
+	/* Optional, last so that positional initialisers need not name it
+	 * (NULL: put_part is used): put_part with the digests sk->wants
+	 * already computed, so that the sink need not read the bytes again.
+	 * Same contract as put_part. */
+	int (*put_part_digests)(struct sink *sk, unsigned part,
+				const void *data, size_t len,
+				const struct sink_digests *d);
 };
 
 struct sink {
 	const struct sink_ops *ops;
+	unsigned wants;		/* SINK_WANT_*, read with put_part_digests */
 };
 
 struct s3_client;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * uploader: streams a source into a sink part by part.  The calling thread
- * reads; worker threads hash and send; a fixed pool of part buffers bounds
- * memory at about (concurrency + 1) x part size whatever the object size.
+ * reads (or, for a sized source that may be read from several threads,
+ * each worker reads its own part); worker threads hash and send; a fixed
+ * pool of part buffers bounds memory at about (concurrency + 1) x part
+ * size whatever the object size.
  * On any failure or cancellation the multipart upload is aborted, so nothing
  * half-written stays behind.  Must not include fuse, curl or OpenSSL.
  */

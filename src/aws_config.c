@@ -177,6 +177,18 @@ static int load_region(const struct aws_config_overrides *ov,
 	return rc;
 }
 
+/* As the AWS CLI: the variable, else the profile's ca_bundle. */
+static int load_ca_bundle(const char *(*get)(const char *), struct aws_config *c)
+{
+	const char *v = env_or_null(get, "AWS_CA_BUNDLE");
+	int rc;
+
+	if (v)
+		return dup_into(&c->ca_bundle, v);
+	rc = profile_get(get, c->profile, "ca_bundle", 0, &c->ca_bundle);
+	return rc == -ENOENT ? 0 : rc;
+}
+
 static int load_endpoint(const struct aws_config_overrides *ov,
 			 const char *(*get)(const char *), struct aws_config *c,
 			 char *err, size_t err_size)
@@ -230,6 +242,8 @@ int aws_config_load(const struct aws_config_overrides *ov,
 		rc = load_region(ov, get, &c);
 	if (!rc)
 		rc = load_endpoint(ov, get, &c, err, err_size);
+	if (!rc)
+		rc = load_ca_bundle(get, &c);
 	if (rc) {
 		aws_config_release(&c);
 		return rc;
@@ -249,6 +263,7 @@ void aws_config_release(struct aws_config *c)
 	free(c->endpoint_url);
 	free(c->profile);
 	free(c->credentials_source);
+	free(c->ca_bundle);
 	memset(c, 0, sizeof(*c));
 }
 

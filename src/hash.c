@@ -3,10 +3,31 @@
  * hash: thin wrappers over OpenSSL's one-shot digests so that no other
  * module includes OpenSSL headers.
  */
+#include <errno.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <string.h>
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#endif
 
 #include "hash.h"
+
+#ifdef SCFS_UNIT_TESTS
+/* Both CRC-32C paths are checked against the same vectors. */
+#define SCFS_TESTABLE
+uint32_t hash_crc32c_sw(uint32_t crc, const void *data, size_t len);
+uint32_t hash_crc32c_hw(uint32_t crc, const void *data, size_t len);
+#else
+#define SCFS_TESTABLE static
+#endif
+
+/* Bytes one digest takes before the next takes the same bytes: small
+ * enough to stay in L1/L2 between them, so a part is read from memory once
+ * whatever the digests; large enough that the per-call cost vanishes. */
+#define HASH_CHUNK (64u << 10)
+/* CRC-32C (Castagnoli), reflected. */
+#define HASH_CRC32C_POLY 0x82f63b78u
 
 void hash_sha256(const void *data, size_t len, unsigned char out[32])
 {
@@ -49,4 +70,86 @@ void hash_sha256_hex(const void *data, size_t len, char out[65])
 void hash_base64(const unsigned char *in, size_t n, char *out)
 {
 	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
+}
+
+/* One table entry of the byte-at-a-time CRC-32C, computed on demand: the
+ * fallback for CPUs without SSE 4.2 is rare and may be slow, and a
+ * computed table would be global state. */
+static uint32_t crc32c_byte(uint32_t crc, unsigned char b)
+{
+	int k;
+
+	crc ^= b;
+	for (k = 0; k < 8; k++)
+		crc = (crc >> 1) ^ (HASH_CRC32C_POLY & (0u - (crc & 1)));
+	return crc;
+}
+
+SCFS_TESTABLE uint32_t hash_crc32c_sw(uint32_t crc, const void *data,
+				      size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	crc = ~crc;
+	for (i = 0; i < len; i++)
+		crc = crc32c_byte(crc, p[i]);
+	return ~crc;
+}
+
+#if defined(__x86_64__)
+/* The SSE 4.2 instruction: 8 bytes a cycle or so (~10 GB/s). */
+__attribute__((target("sse4.2")))
+SCFS_TESTABLE uint32_t hash_crc32c_hw(uint32_t crc, const void *data,
+				      size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t c = ~crc, w;
+
+	for (; len >= 8; len -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		c = _mm_crc32_u64(c, w);
+	}
+	for (; len; len--, p++)
+		c = _mm_crc32_u8((uint32_t)c, *p);
+	return ~(uint32_t)c;
+}
+#endif
+
+uint32_t hash_crc32c(uint32_t crc, const void *data, size_t len)
+{
+#if defined(__x86_64__)
+	if (__builtin_cpu_supports("sse4.2"))
+		return hash_crc32c_hw(crc, data, len);
+#endif
+	return hash_crc32c_sw(crc, data, len);
+}
+
+int hash_part(const void *data, size_t len, unsigned want,
+	      struct hash_part *out)
+{
+	EVP_MD_CTX *md5 = EVP_MD_CTX_new(), *sha = NULL;
+	const unsigned char *p = data;
+	size_t off, n;
+	int rc = -ENOMEM, ok;
+
+	if (!md5 || ((want & HASH_WANT_SHA256) && !(sha = EVP_MD_CTX_new())))
+		goto out;
+	memset(out, 0, sizeof(*out));
+	ok = EVP_DigestInit_ex(md5, EVP_md5(), NULL) &&
+	     (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL));
+	for (off = 0; ok && off < len; off += n) {
+		n = len - off < HASH_CHUNK ? len - off : HASH_CHUNK;
+		ok = EVP_DigestUpdate(md5, p + off, n) &&
+		     (!sha || EVP_DigestUpdate(sha, p + off, n));
+		if (want & HASH_WANT_CRC32C)
+			out->crc32c = hash_crc32c(out->crc32c, p + off, n);
+	}
+	ok = ok && EVP_DigestFinal_ex(md5, out->md5, NULL) &&
+	     (!sha || EVP_DigestFinal_ex(sha, out->sha256, NULL));
+	rc = ok ? 0 : -EIO;
+out:
+	EVP_MD_CTX_free(md5);
+	EVP_MD_CTX_free(sha);
+	return rc;
 }

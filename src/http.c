@@ -368,14 +368,19 @@ static void setup_easy(struct http_client *c, CURL *e,
 	 * libcurl's 16 KiB (fewer recv calls and callbacks). */
 	if (req->dest && req->dest_len >= HTTP_BIG_BODY)
 		curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)HTTP_BIG_BUFFER);
+	/* The same for a big body sent (a part): libcurl copies it through
+	 * its upload buffer, 64 KiB by default. */
+	if (req->body && req->body_len >= HTTP_BIG_BODY)
+		curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, (long)HTTP_BIG_BUFFER);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "scfs/" "0.1");
 	curl_easy_setopt(e, CURLOPT_VERBOSE, (long)c->conf.verbose);
 	if (c->conf.insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
-	if (c->conf.ca_file)
-		curl_easy_setopt(e, CURLOPT_CAINFO, c->conf.ca_file);
+	if (req->ca_file || c->conf.ca_file)
+		curl_easy_setopt(e, CURLOPT_CAINFO,
+				 req->ca_file ? req->ca_file : c->conf.ca_file);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, headers);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);

@@ -224,6 +224,7 @@ static int s3_attempt(struct s3_client *s3, const struct s3_call *c,
 	req.body_len = c->body_len;
 	req.max_body = S3_MAX_XML;
 	req.ignore_cancel = c->cleanup;
+	req.ca_file = s3->aws->ca_bundle;
 	rc = http_perform(s3->http, &req, resp);
 	buf_release(&lines);
 	if (rc) {
@@ -451,14 +452,25 @@ static int upload_query(const char *upload_id, unsigned part, struct buf *q)
 	return rc;
 }
 
+/* S3's checksum headers carry the big-endian bytes, in base64. */
+static void crc32c_base64(uint32_t crc, char out[16])
+{
+	unsigned char be[4] = { (unsigned char)(crc >> 24),
+				(unsigned char)(crc >> 16),
+				(unsigned char)(crc >> 8), (unsigned char)crc };
+
+	hash_base64(be, sizeof(be), out);
+}
+
 int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     const char *key, const char *upload_id,
 			     unsigned part_number, const void *data, size_t len,
-			     const unsigned char md5[16], char **etag,
+			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err)
 {
-	char md5_b64[32];
-	struct sigv4_header h[1] = { { "Content-MD5", md5_b64 } };
+	char md5_b64[32], crc_b64[16], sha_hex[65];
+	struct sigv4_header h[2] = { { "Content-MD5", md5_b64 },
+				     { "x-amz-checksum-crc32c", crc_b64 } };
 	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
 			     .extra = h, .n_extra = 1, .body = data,
 			     .body_len = len, .part = part_number };
@@ -466,13 +478,27 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	buf_init(&q, 2048);
-	hash_base64(md5, 16, md5_b64);
+	hash_base64(d->md5, 16, md5_b64);
+	if (!s3_signs_payload(s3)) {
+		c.payload_hash = SIGV4_UNSIGNED_PAYLOAD;
+		crc32c_base64(d->crc32c ? *d->crc32c :
+			      hash_crc32c(0, data, len), crc_b64);
+		c.n_extra = 2;
+	} else if (d->sha256) {
+		hash_hex(d->sha256, 32, sha_hex);
+		c.payload_hash = sha_hex;
+	}
 	rc = upload_query(upload_id, part_number, &q);
 	c.query = buf_str(&q);
 	if (!rc)
 		rc = s3_call_simple(s3, &c, etag, err);
 	buf_release(&q);
 	return rc;
+}
+
+int s3_signs_payload(const struct s3_client *s3)
+{
+	return strcmp(s3->scheme, "https") != 0;
 }
 
 static int complete_body(unsigned n, char *const *etags, struct buf *b)
@@ -565,6 +591,27 @@ static int list_query(const char *prefix, const char *token, struct buf *q)
 	return rc;
 }
 
+/* One GET of a listing with query q (released here, whatever happens; rc:
+ * whether building it failed).  resp is set only when 0 is returned. */
+static int call_listing(struct s3_client *s3, struct s3_call *c,
+			struct buf *q, int rc, struct http_response *resp,
+			struct s3_error *err)
+{
+	c->query = buf_str(q);
+	if (!rc)
+		rc = s3_call(s3, c, resp, err);
+	buf_release(q);
+	return rc;
+}
+
+static int parsed(int rc, const char *what, struct s3_error *err)
+{
+	if (rc == -EBADMSG)
+		snprintf(err->message, sizeof(err->message),
+			 "malformed %s answer", what);
+	return rc;
+}
+
 int s3_list_objects(struct s3_client *s3, const char *bucket,
 		    const char *prefix, struct s3_list_page *page,
 		    struct s3_error *err)
@@ -580,20 +627,45 @@ int s3_list_objects(struct s3_client *s3, const char *bucket,
 		rc = list_query(prefix, token, &q);
 		free(token);
 		token = NULL;
-		c.query = buf_str(&q);
-		if (!rc)
-			rc = s3_call(s3, &c, &resp, err);
-		buf_release(&q);
-		if (rc)
+		if ((rc = call_listing(s3, &c, &q, rc, &resp, err)))
 			break;
-		rc = s3_list_parse(resp.body.data, resp.body.len, page);
+		rc = parsed(s3_list_parse(resp.body.data, resp.body.len, page),
+			    "ListObjectsV2", err);
 		http_response_release(&resp);
-		if (rc == -EBADMSG)
-			snprintf(err->message, sizeof(err->message),
-				 "malformed ListObjectsV2 answer");
 		if (!rc && page->truncated && page->next_token &&
 		    !(token = strdup(page->next_token)))
 			rc = -ENOMEM;
 	} while (!rc && token);
+	return rc;
+}
+
+int s3_multipart_list_parts(struct s3_client *s3, const char *bucket,
+			    const char *key, const char *upload_id,
+			    struct s3_parts_page *page, struct s3_error *err)
+{
+	struct s3_call c = { .method = "GET", .bucket = bucket, .key = key };
+	struct http_response resp;
+	unsigned marker = 0, pages = 0;
+	struct buf q;
+	int rc;
+
+	do {
+		/* Keys sorted, as SigV4's canonical query wants them. */
+		buf_init(&q, 2048);
+		rc = marker ? buf_appendf(&q, "part-number-marker=%u&", marker) : 0;
+		if (!rc)
+			rc = upload_query(upload_id, 0, &q);
+		if ((rc = call_listing(s3, &c, &q, rc, &resp, err)))
+			break;
+		rc = parsed(s3_parts_parse(resp.body.data, resp.body.len, page),
+			    "ListParts", err);
+		http_response_release(&resp);
+		/* A marker that does not move on would loop; 10,000 parts
+		 * are 10 pages of S3's 1,000. */
+		if (!rc && page->truncated &&
+		    (page->next_marker <= marker || ++pages > 100))
+			rc = -EBADMSG;
+		marker = page->next_marker;
+	} while (!rc && page->truncated);
 	return rc;
 }

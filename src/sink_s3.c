@@ -12,7 +12,14 @@
 
 #include "log.h"
 #include "s3.h"
+#include "s3_list.h"
 #include "sink.h"
+
+/* What was sent as one part, to check S3's ListParts against. */
+struct part_sent {
+	int64_t size;
+	unsigned char md5[16];
+};
 
 struct sink_s3 {
 	struct sink base;
@@ -24,6 +31,7 @@ struct sink_s3 {
 	const struct sink_s3_watch *watch;	/* NULL: none */
 	pthread_mutex_t lock;
 	char **etags;		/* protected by lock; index part - 1 */
+	struct part_sent *sent;	/* protected by lock; index part - 1 */
 	unsigned n_etags;	/* protected by lock */
 	char error[512];	/* protected by lock */
 };
@@ -80,48 +88,170 @@ static void upload_over(struct sink_s3 *s)
 	s->upload_id = NULL;
 }
 
-static int store_etag(struct sink_s3 *s, unsigned part, char *etag)
+/* Room for part numbers up to part.  Called locked. */
+static int grow_parts_locked(struct sink_s3 *s, unsigned part)
 {
+	struct part_sent *sent;
 	char **grown;
 	unsigned n;
 
-	pthread_mutex_lock(&s->lock);
-	if (part > s->n_etags) {
-		n = s->n_etags ? s->n_etags : 64;
-		while (n < part)
-			n *= 2;
-		grown = realloc(s->etags, n * sizeof(*grown));
-		if (!grown) {
-			pthread_mutex_unlock(&s->lock);
-			free(etag);
-			return -ENOMEM;
-		}
-		memset(grown + s->n_etags, 0, (n - s->n_etags) * sizeof(*grown));
+	if (part <= s->n_etags)
+		return 0;
+	n = s->n_etags ? s->n_etags : 64;
+	while (n < part)
+		n *= 2;
+	grown = realloc(s->etags, n * sizeof(*grown));
+	if (grown)
 		s->etags = grown;
-		s->n_etags = n;
-	}
-	free(s->etags[part - 1]);
-	s->etags[part - 1] = etag;
-	pthread_mutex_unlock(&s->lock);
+	sent = realloc(s->sent, n * sizeof(*sent));
+	if (sent)
+		s->sent = sent;
+	if (!grown || !sent)
+		return -ENOMEM;
+	memset(grown + s->n_etags, 0, (n - s->n_etags) * sizeof(*grown));
+	s->n_etags = n;
 	return 0;
 }
 
-static int s3_put_part(struct sink *sk, unsigned part, const void *data,
-		       size_t len, const unsigned char md5[16])
+static int store_etag(struct sink_s3 *s, unsigned part, char *etag,
+		      size_t len, const unsigned char md5[16])
 {
-	struct sink_s3 *s = (struct sink_s3 *)sk;
+	int rc;
+
+	pthread_mutex_lock(&s->lock);
+	rc = grow_parts_locked(s, part);
+	if (!rc) {
+		free(s->etags[part - 1]);
+		s->etags[part - 1] = etag;
+		s->sent[part - 1].size = (int64_t)len;
+		memcpy(s->sent[part - 1].md5, md5, 16);
+		etag = NULL;
+	}
+	pthread_mutex_unlock(&s->lock);
+	free(etag);
+	return rc;
+}
+
+static int put_part_with(struct sink_s3 *s, unsigned part, const void *data,
+			 size_t len, const struct s3_part_digests *d)
+{
 	struct s3_error err;
 	char *etag = NULL, what[64];
 	int rc;
 
 	rc = s3_multipart_upload_part(s->s3, s->bucket, s->key, s->upload_id,
-				      part, data, len, md5, &etag, &err);
+				      part, data, len, d, &etag, &err);
 	if (rc) {
 		snprintf(what, sizeof(what), "UploadPart %u of", part);
 		record_error(s, what, &err, rc);
 		return rc;
 	}
-	return store_etag(s, part, etag);
+	return store_etag(s, part, etag, len, d->md5);
+}
+
+/* A caller that computed only the MD5 (a wrapping sink): s3.c computes
+ * what else the request needs. */
+static int s3_put_part(struct sink *sk, unsigned part, const void *data,
+		       size_t len, const unsigned char md5[16])
+{
+	struct s3_part_digests d = { md5, NULL, NULL };
+
+	return put_part_with((struct sink_s3 *)sk, part, data, len, &d);
+}
+
+static int s3_put_part_digests(struct sink *sk, unsigned part,
+			       const void *data, size_t len,
+			       const struct sink_digests *dg)
+{
+	struct s3_part_digests d = {
+		dg->md5, sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL,
+		sk->wants & SINK_WANT_CRC32C ? &dg->crc32c : NULL };
+
+	return put_part_with((struct sink_s3 *)sk, part, data, len, &d);
+}
+
+/* Whether etag (quotes removed) is the hex of md5. */
+static int etag_is_md5(const char *etag, const unsigned char md5[16])
+{
+	char hex[33];
+	int i;
+
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md5[i]);
+	return !strcmp(etag, hex);
+}
+
+/* Part number's entry in a ListParts answer, or NULL. */
+static const struct s3_part_entry *find_part(const struct s3_parts_page *p,
+					     unsigned number)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->parts[i].number == number)
+			return &p->parts[i];
+	return NULL;
+}
+
+/* Check every part S3 holds against what was sent; adopt S3's ETag where
+ * ours differs but S3's is the MD5 of our bytes (an ETag mangled or lost
+ * on the way back).  Returns 0 when every part is there as sent, else
+ * -EIO with the first difference in why. */
+static int check_parts(struct sink_s3 *s, unsigned n,
+		       const struct s3_parts_page *page, char *why,
+		       size_t why_size)
+{
+	const struct s3_part_entry *e;
+	char *quoted;
+	unsigned i;
+
+	for (i = 1; i <= n; i++) {
+		e = find_part(page, i);
+		if (!e)
+			snprintf(why, why_size, "part %u is missing", i);
+		else if (e->size != s->sent[i - 1].size)
+			snprintf(why, why_size, "part %u holds %lld bytes, %lld were sent",
+				 i, (long long)e->size, (long long)s->sent[i - 1].size);
+		else if (!etag_is_md5(e->etag, s->sent[i - 1].md5))
+			snprintf(why, why_size, "part %u's ETag %s is not the MD5 of the bytes sent",
+				 i, e->etag);
+		else if (asprintf(&quoted, "\"%s\"", e->etag) < 0)
+			return -ENOMEM;
+		else {
+			free(s->etags[i - 1]);
+			s->etags[i - 1] = quoted;
+			continue;
+		}
+		return -EIO;
+	}
+	return 0;
+}
+
+/* Complete answered InvalidPart or InvalidPartOrder: ask ListParts what
+ * S3 holds.  When every part is there as sent, complete once more with
+ * S3's own ETags; otherwise say which part differs.  rc and err are
+ * Complete's failure, kept when ListParts cannot help. */
+static int reconcile(struct sink_s3 *s, unsigned n, int rc,
+		     struct s3_error *err)
+{
+	struct s3_parts_page page = { 0 };
+	struct s3_error lerr;
+	char why[200];
+
+	if (s3_multipart_list_parts(s->s3, s->bucket, s->key, s->upload_id,
+				    &page, &lerr))
+		goto out;
+	if (check_parts(s, n, &page, why, sizeof(why))) {
+		snprintf(err->message, sizeof(err->message), "ListParts: %s", why);
+		goto out;
+	}
+	log_info("CompleteMultipartUpload of 's3://%s/%s' answered %s, but ListParts holds every part as sent; completing again",
+		 s->bucket, s->key, err->code);
+	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id, n,
+				   s->etags, err);
+out:
+	s3_parts_page_release(&page);
+	return rc;
 }
 
 static int s3_complete(struct sink *sk, unsigned n_parts)
@@ -136,6 +266,9 @@ static int s3_complete(struct sink *sk, unsigned n_parts)
 			return -EIO;
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id,
 				   n_parts, s->etags, &err);
+	if (rc && (!strcmp(err.code, "InvalidPart") ||
+		   !strcmp(err.code, "InvalidPartOrder")))
+		rc = reconcile(s, n_parts, rc, &err);
 	if (rc == -EALREADY) {
 		/* The uploader's check of the object decides; should it
 		 * fail, abort still runs (and finds nothing, or cleans up
@@ -212,6 +345,7 @@ static void s3_free(struct sink *sk)
 	for (i = 0; i < s->n_etags; i++)
 		free(s->etags[i]);
 	free(s->etags);
+	free(s->sent);
 	free(s->upload_id);
 	free(s->bucket);
 	free(s->key);
@@ -234,6 +368,7 @@ static const struct sink_ops sink_s3_ops = {
 	.remove = s3_remove,
 	.last_error = s3_last_error,
 	.free = s3_free,
+	.put_part_digests = s3_put_part_digests,
 };
 
 int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
@@ -244,6 +379,9 @@ int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
 	if (!s)
 		return -ENOMEM;
 	s->base.ops = &sink_s3_ops;
+	/* What UploadPart will send besides Content-MD5 (s3.h). */
+	s->base.wants = s3_signs_payload(s3) ? SINK_WANT_SHA256 :
+			SINK_WANT_CRC32C;
 	s->s3 = s3;
 	s->meta = meta;
 	s->bucket = strdup(bucket);

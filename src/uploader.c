@@ -25,6 +25,7 @@ struct slot {
 	size_t cap;
 	size_t len;
 	unsigned part;
+	int64_t off;
 	struct slot *next;
 };
 
@@ -45,6 +46,11 @@ struct pipeline {
 	unsigned md5_cap;		/* protected by lock */
 	int64_t sent;			/* protected by lock */
 	int64_t total;
+	/* Parallel reads only: the next part to claim and where it starts. */
+	struct source *src;
+	unsigned next_part;		/* protected by lock */
+	int64_t next_off;		/* protected by lock */
+	unsigned sending;		/* protected by lock; parts being sent */
 };
 
 size_t upload_part_size(int64_t total, unsigned part, size_t base)
@@ -123,6 +129,15 @@ static void fail_locked(struct pipeline *p, int rc, const char *why)
 	pthread_cond_broadcast(&p->cond);
 }
 
+static int fail_now(struct pipeline *p, int rc, const char *why)
+{
+	pthread_mutex_lock(&p->lock);
+	fail_locked(p, rc, why);
+	rc = p->failed;
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 static int store_md5_locked(struct pipeline *p, unsigned part,
 			    const unsigned char md5[16])
 {
@@ -178,12 +193,37 @@ static void finish_part(struct pipeline *p, struct slot *s, int rc,
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* Hash a part once for every digest the sink wants (one pass: hash.h),
+ * then send it. */
+static void send_part(struct pipeline *p, struct slot *s)
+{
+	const struct sink_ops *ops = p->sink->ops;
+	unsigned wants = ops->put_part_digests ? p->sink->wants : 0;
+	struct sink_digests d;
+	struct hash_part h;
+	int rc;
+
+	rc = hash_part(s->data, s->len,
+		       (wants & SINK_WANT_SHA256 ? HASH_WANT_SHA256 : 0) |
+		       (wants & SINK_WANT_CRC32C ? HASH_WANT_CRC32C : 0), &h);
+	if (rc)
+		fail_now(p, rc, "cannot hash a part: out of memory");
+	else if (ops->put_part_digests) {
+		memcpy(d.md5, h.md5, sizeof(d.md5));
+		memcpy(d.sha256, h.sha256, sizeof(d.sha256));
+		d.crc32c = h.crc32c;
+		rc = ops->put_part_digests(p->sink, s->part, s->data, s->len, &d);
+	} else {
+		rc = ops->put_part(p->sink, s->part, s->data, s->len, h.md5);
+	}
+	finish_part(p, s, rc, h.md5);
+}
+
 static void *worker_main(void *arg)
 {
 	struct pipeline *p = arg;
-	unsigned char md5[16];
 	struct slot *s;
-	int rc, skip;
+	int skip;
 
 	while ((s = take_queued(p))) {
 		pthread_mutex_lock(&p->lock);
@@ -197,12 +237,8 @@ static void *worker_main(void *arg)
 			pthread_cond_broadcast(&p->cond);
 		}
 		pthread_mutex_unlock(&p->lock);
-		if (skip)
-			continue;
-		hash_md5(s->data, s->len, md5);
-		rc = p->sink->ops->put_part(p->sink, s->part, s->data, s->len,
-					    md5);
-		finish_part(p, s, rc, md5);
+		if (!skip)
+			send_part(p, s);
 	}
 	return NULL;
 }
@@ -317,15 +353,6 @@ static struct slot *read_part(struct pipeline *p, struct source *src,
 	return s;
 }
 
-static int fail_now(struct pipeline *p, int rc, const char *why)
-{
-	pthread_mutex_lock(&p->lock);
-	fail_locked(p, rc, why);
-	rc = p->failed;
-	pthread_mutex_unlock(&p->lock);
-	return rc;
-}
-
 static int put_single(struct pipeline *p, struct slot *s)
 {
 	unsigned char md5[16];
@@ -342,6 +369,38 @@ static int put_single(struct pipeline *p, struct slot *s)
 		p->conf->progress(p->conf->progress_arg, p->sent, p->total);
 	pthread_mutex_unlock(&p->lock);
 	return rc;
+}
+
+/* Start n workers running fn.  They block every signal, so that SIGINT
+ * reaches the calling thread and interrupts a read that may wait forever
+ * on a pipe.  Returns how many started (none: the run has failed). */
+static unsigned start_workers(struct pipeline *p, void *(*fn)(void *),
+			      pthread_t *tid, unsigned n)
+{
+	unsigned i, started = 0;
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < n; i++)
+		if (!pthread_create(&tid[started], NULL, fn, p))
+			started++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started)
+		fail_now(p, -EAGAIN, "cannot start upload threads");
+	return started;
+}
+
+static void stop_workers(struct pipeline *p, pthread_t *tid, unsigned n)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&p->lock);
+	p->closing = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
 }
 
 /* Feed parts 3.. to the workers until the source ends. */
@@ -377,9 +436,8 @@ static int run_multipart(struct pipeline *p, struct source *src,
 			 unsigned *parts, int64_t *off)
 {
 	size_t want2 = part_size_for(p, src, 2);
-	unsigned n = p->max_slots - 1, i, started = 0;
+	unsigned n = p->max_slots - 1, started;
 	pthread_t tid[UPLOAD_MAX_CONCURRENCY];
-	sigset_t all, old;
 	int rc = p->sink->ops->begin(p->sink);
 
 	if (rc) {
@@ -387,16 +445,7 @@ static int run_multipart(struct pipeline *p, struct source *src,
 		give_back(p, second);
 		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
 	}
-	/* Workers block every signal, so that SIGINT reaches the reading
-	 * thread and interrupts a read that may wait forever on a pipe. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	for (i = 0; i < n; i++)
-		if (!pthread_create(&tid[i], NULL, worker_main, p))
-			started++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!started)
-		fail_now(p, -EAGAIN, "cannot start upload threads");
+	started = start_workers(p, worker_main, tid, n);
 	enqueue(p, first);
 	if (!fill_slot(p, src, second, second->len, want2,
 				     (int64_t)first->len)) {
@@ -407,14 +456,122 @@ static int run_multipart(struct pipeline *p, struct source *src,
 	} else {
 		give_back(p, second);
 	}
-	pthread_mutex_lock(&p->lock);
-	p->closing = 1;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	for (i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	stop_workers(p, tid, started);
 	/* Workers drain a failed queue without sending: no part is lost
 	 * track of, and none is sent after the failure. */
+	return p->failed;
+}
+
+/* Whether workers should read their own parts: a source of known size
+ * that may be read anywhere by several threads at once (a URL, a file)
+ * and needs more than one part.  N parts are then in flight on both
+ * sides, so a far origin pays its round trips N at a time instead of one
+ * after another (bench/RESULTS.md, origin 40 ms away). */
+static int parallel_reads(const struct pipeline *p, const struct source *src)
+{
+	return src->size >= 0 && !src->sequential_only &&
+	       src->size > (int64_t)part_size_for(p, src, 1);
+}
+
+/* A free slot for the next part of a sized source, with its number and
+ * offset set, or NULL when every part is claimed or the run failed. */
+static struct slot *claim_part(struct pipeline *p, size_t *expect)
+{
+	size_t ps = part_size_for(p, p->src, 1);
+	struct slot *s;
+	unsigned part;
+	int64_t off;
+
+	pthread_mutex_lock(&p->lock);
+	off = p->next_off;
+	part = ++p->next_part;
+	p->next_off += off < p->src->size ? (int64_t)ps : 0;
+	pthread_mutex_unlock(&p->lock);
+	if (off >= p->src->size)
+		return NULL;
+	*expect = p->src->size - off < (int64_t)ps ?
+		  (size_t)(p->src->size - off) : ps;
+	s = take_free(p, ps);
+	if (s) {
+		s->part = part;
+		s->off = off;
+	}
+	return s;
+}
+
+/* Send s once fewer than concurrency parts are being sent: the parallel
+ * path runs concurrency + 1 readers (one per buffer, so the spare buffer
+ * of the sequential path reads too) but never more sends than asked. */
+static void send_bounded(struct pipeline *p, struct slot *s)
+{
+	int failed;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->sending >= p->max_slots - 1 && !p->failed)
+		timed_wait(p);
+	failed = p->failed;
+	p->sending++;
+	pthread_mutex_unlock(&p->lock);
+	if (failed)
+		give_back(p, s);	/* nothing is sent after a failure */
+	else
+		send_part(p, s);
+	pthread_mutex_lock(&p->lock);
+	p->sending--;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* A worker of the parallel path: claim, read, hash, send, until done.  A
+ * read asks for a whole part even for the last one, so that a source that
+ * grew is caught as surely as one that shrank. */
+static void *reading_worker_main(void *arg)
+{
+	struct pipeline *p = arg;
+	size_t ps = part_size_for(p, p->src, 1), expect = 0;
+	struct slot *s;
+
+	while ((s = claim_part(p, &expect))) {
+		if (fill_slot(p, p->src, s, 0, ps, s->off)) {
+			give_back(p, s);
+			break;
+		}
+		if (s->len != expect || cancelled(p)) {
+			if (cancelled(p))
+				fail_now(p, -ECANCELED, "interrupted");
+			else
+				fail_now(p, -EIO, "the source changed size while being read");
+			give_back(p, s);
+			break;
+		}
+		send_bounded(p, s);
+	}
+	return NULL;
+}
+
+static int run_parallel(struct pipeline *p, struct source *src,
+			unsigned *parts, int64_t *off)
+{
+	pthread_t tid[UPLOAD_MAX_CONCURRENCY + 1];
+	unsigned started;
+	int rc;
+
+	/* No upload begun for a run cancelled already: none to abort. */
+	if (cancelled(p))
+		return fail_now(p, -ECANCELED, "interrupted");
+	rc = p->sink->ops->begin(p->sink);
+	if (rc)
+		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
+	p->src = src;
+	started = start_workers(p, reading_worker_main, tid, p->max_slots);
+	stop_workers(p, tid, started);
+	/* Cancelled while the last parts were in flight: every part went,
+	 * but the user asked for no object. */
+	if (cancelled(p))
+		fail_now(p, -ECANCELED, "interrupted");
+	*parts = (unsigned)((src->size + (int64_t)part_size_for(p, src, 1) - 1) /
+			    (int64_t)part_size_for(p, src, 1));
+	*off = src->size;
 	return p->failed;
 }
 
@@ -483,18 +640,17 @@ static struct slot *peek_part(struct pipeline *p, struct source *src,
 	return s;
 }
 
-static int upload_stream(struct pipeline *p, struct source *src,
-			 struct upload_result *out)
+/* One part read at a time by the calling thread: pipes, sources of
+ * unknown size, and objects that fit in one part (a single PUT). */
+static int run_sequential(struct pipeline *p, struct source *src,
+			  unsigned *parts, int64_t *off)
 {
-	struct slot *first, *second;
-	unsigned parts = 0;
-	int64_t off = 0;
+	struct slot *second = NULL;
+	struct slot *first = read_part(p, src, 1, 0);
 	int rc;
 
-	first = read_part(p, src, 1, 0);
 	if (!first)
 		return p->failed;
-	second = NULL;
 	if (first->len == part_size_for(p, src, 1)) {
 		second = peek_part(p, src, (int64_t)first->len);
 		if (!second) {
@@ -505,16 +661,30 @@ static int upload_stream(struct pipeline *p, struct source *src,
 	if (!second || !second->len) {
 		if (second)
 			give_back(p, second);
-		off = (int64_t)first->len;
+		*off = (int64_t)first->len;
 		/* Checked before the PUT: afterwards the object would stay. */
-		if (src->size >= 0 && off != src->size)
+		if (src->size >= 0 && *off != src->size)
 			rc = fail_now(p, -EIO, "the source changed size while being read");
 		else
 			rc = put_single(p, first);
 		give_back(p, first);
 	} else {
-		rc = run_multipart(p, src, first, second, &parts, &off);
+		rc = run_multipart(p, src, first, second, parts, off);
 	}
+	return rc;
+}
+
+static int upload_stream(struct pipeline *p, struct source *src,
+			 struct upload_result *out)
+{
+	unsigned parts = 0;
+	int64_t off = 0;
+	int rc;
+
+	if (parallel_reads(p, src))
+		rc = run_parallel(p, src, &parts, &off);
+	else
+		rc = run_sequential(p, src, &parts, &off);
 	if (!rc && src->size >= 0 && off != src->size)
 		rc = fail_now(p, -EIO, "the source changed size while being read");
 	if (!rc && parts && p->sink->ops->complete(p->sink, parts))

@@ -8,10 +8,19 @@ PROXY_URL=
 PROXY_LOG=
 
 # proxy_start [RULE_JSON...]: a proxy to RGW on a free port; sets PROXY_URL
-# and PROXY_LOG (JSONL, one line per proxied request).
+# and PROXY_LOG (JSONL, one line per proxied request).  With PROXY_TLS=1 it
+# serves HTTPS with a fresh self-signed certificate for 127.0.0.1, whose
+# path is then in PROXY_CA (for AWS_CA_BUNDLE).
 proxy_start() {
 	local args=() r
 	for r in "$@"; do args+=(--rule "$r"); done
+	if [ "${PROXY_TLS:-0}" = 1 ]; then
+		PROXY_CA=$T/proxy-cert.pem
+		openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+			-addext subjectAltName=IP:127.0.0.1 -keyout "$T/proxy-key.pem" \
+			-out "$PROXY_CA" >"$T/logs/openssl.out" 2>&1 || die "cannot make a certificate"
+		args+=(--tls-cert "$PROXY_CA" --tls-key "$T/proxy-key.pem")
+	fi
 	PROXY_LOG=$T/logs/proxy.jsonl
 	rm -f "$T/proxy.json"
 	"$PY" "$PROXY_PY" --upstream "http://127.0.0.1:$RGW_PORT" --port-file "$T/proxy.json" \

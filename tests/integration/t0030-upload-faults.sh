@@ -116,11 +116,22 @@ check "complete-error200: the message names InternalError and the object" \
 	grep -q "CompleteMultipartUpload 's3://$B/complete-error200' failed: InternalError" \
 	"$T/logs/complete-error200.err"
 
+# InvalidPart: ListParts decides.  Every part there as sent: complete once
+# more (with S3's ETags); S3 insisting: a failure naming InvalidPart.
 proxy_rules '{"op":"CompleteMultipartUpload","action":"error200","code":"InvalidPart","message":"One or more of the specified parts could not be found."}'
+cp_via_proxy complete-invalidpart-once
+outcome complete-invalidpart-once "$T/data" ok
+check "complete-invalidpart-once: ListParts, then Complete again" \
+	[ "$(proxy_q '[e["op"] for e in E if e["op"] in ("CompleteMultipartUpload", "ListParts")]')" = \
+	  "['CompleteMultipartUpload', 'ListParts', 'CompleteMultipartUpload']" ]
+
+proxy_rules '{"op":"CompleteMultipartUpload","action":"error200","code":"InvalidPart","message":"One or more of the specified parts could not be found.","times":-1}'
 cp_via_proxy complete-invalidpart
 outcome complete-invalidpart "$T/data" failed
 check "complete-invalidpart: the message names InvalidPart" \
 	grep -q "InvalidPart" "$T/logs/complete-invalidpart.err"
+check "complete-invalidpart: ListParts was asked once" \
+	[ "$(proxy_q 'sum(1 for e in E if e["op"] == "ListParts")')" = 1 ]
 
 # The upload completes, but its answer is lost: the retry finds no upload,
 # and the object is checked instead.

@@ -477,6 +477,28 @@ static void mk_free(struct sink *sk)
 	mem_sink_free((struct mem_sink *)sk);
 }
 
+/* put_part with digests: those the sink wants must match the data. */
+static int mk_put_part_digests(struct sink *sk, unsigned part,
+			       const void *data, size_t len,
+			       const struct sink_digests *d)
+{
+	struct mem_sink *mk = (struct mem_sink *)sk;
+	unsigned char sha[32];
+	int bad = 0;
+
+	if (sk->wants & SINK_WANT_SHA256) {
+		hash_sha256(data, len, sha);
+		bad |= memcmp(sha, d->sha256, 32) != 0;
+	}
+	if (sk->wants & SINK_WANT_CRC32C)
+		bad |= hash_crc32c(0, data, len) != d->crc32c;
+	pthread_mutex_lock(&mk->lock);
+	mk->calls_put_part_digests++;
+	mk->digest_mismatches += (unsigned)bad;
+	pthread_mutex_unlock(&mk->lock);
+	return mk_put_part(sk, part, data, len, d->md5);
+}
+
 static const struct sink_ops mem_sink_ops = {
 	.put_whole = mk_put_whole,
 	.begin = mk_begin,
@@ -487,7 +509,16 @@ static const struct sink_ops mem_sink_ops = {
 	.remove = mk_remove,
 	.last_error = mk_last_error,
 	.free = mk_free,
+	.put_part_digests = mk_put_part_digests,
 };
+
+/* The same sink as one that takes only MD5s (a wrapping sink). */
+void mem_sink_md5_only(struct mem_sink *mk)
+{
+	mk->md5_only_ops = mem_sink_ops;
+	mk->md5_only_ops.put_part_digests = NULL;
+	mk->base.ops = &mk->md5_only_ops;
+}
 
 int mem_sink_new(struct mem_sink **out)
 {

@@ -89,6 +89,7 @@ struct mem_sink {
 	/* put_part for part 1 waits (up to 5 s) until this many parts are
 	 * inside put_part at once; 0: no waiting. */
 	unsigned wait_in_flight;
+	struct sink_ops md5_only_ops;	/* see mem_sink_md5_only */
 	/* Called inside put_part before it stores (any thread, unlocked). */
 	void (*on_put_part)(struct mem_sink *mk, unsigned part);
 	void *hook_arg;
@@ -108,6 +109,9 @@ struct mem_sink {
 	unsigned completed_parts;	/* n_parts of the successful complete */
 	unsigned in_flight, max_in_flight;
 	unsigned md5_mismatches;	/* md5 argument differing from the data */
+	unsigned calls_put_part_digests;
+	unsigned digest_mismatches;	/* a wanted digest (base.wants)
+					 * differing from the data */
 	unsigned part_number_errors;	/* 0 or > 10000 */
 	unsigned after_end_calls;	/* put_part after complete or abort */
 	const void *buffers[MEM_SINK_MAX_BUFFERS];	/* distinct data pointers */
@@ -115,7 +119,11 @@ struct mem_sink {
 	char error[256];
 };
 
+/* The sink takes put_part_digests, checking the digests base.wants names
+ * (set it after mem_sink_new); mem_sink_md5_only takes that op away, as a
+ * wrapping sink does. */
 int mem_sink_new(struct mem_sink **out);
+void mem_sink_md5_only(struct mem_sink *mk);
 /* Free with mk->base.ops->free(&mk->base) or mem_sink_free(mk). */
 void mem_sink_free(struct mem_sink *mk);
 

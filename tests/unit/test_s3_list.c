@@ -80,10 +80,92 @@ static void test_s3_list_refuses_bad_documents(void)
 	s3_list_page_release(&p);
 }
 
+/* RGW 16.2's answer, verbatim but for the ids: LastModified before
+ * PartNumber, entity-encoded quotes. */
+static const char parts_rgw[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListPartsResult "
+	"xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Bucket>cbench</Bucket>"
+	"<Key>lp</Key><UploadId>2~w-pHomu4UOX</UploadId><StorageClass>STANDARD"
+	"</StorageClass><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>3"
+	"</NextPartNumberMarker><MaxParts>2</MaxParts><IsTruncated>true</IsTruncated>"
+	"<Owner><ID></ID><DisplayName></DisplayName></Owner><Part><LastModified>"
+	"2026-11-25T23:39:10.777Z</LastModified><PartNumber>1</PartNumber><ETag>"
+	"&quot;6d0bb00954ceb7fbee436bb55a8397a9&quot;</ETag><Size>100</Size></Part>"
+	"<Part><LastModified>2026-11-25T23:39:11.000Z</LastModified><PartNumber>3"
+	"</PartNumber><ETag>&quot;0123456789abcdef0123456789abcdef&quot;</ETag>"
+	"<Size>5242880</Size></Part></ListPartsResult>";
+
+/* AWS's order (PartNumber first, checksums after) on a last page. */
+static const char parts_aws[] =
+	"<ListPartsResult><IsTruncated>false</IsTruncated><Part><PartNumber>4"
+	"</PartNumber><LastModified>2026-11-25T23:39:12.000Z</LastModified><ETag>"
+	"\"ffffffffffffffffffffffffffffffff\"</ETag><Size>7</Size><ChecksumCRC32C>"
+	"AAAAAA==</ChecksumCRC32C></Part></ListPartsResult>";
+
+static void test_s3_list_parts_pages(void)
+{
+	struct s3_parts_page p = { 0 };
+
+	CHECK_INT_EQ(s3_parts_parse(LIT(parts_rgw), &p), 0);
+	CHECK_INT_EQ(p.n, 2);
+	CHECK_INT_EQ(p.parts[0].number, 1);
+	CHECK_INT_EQ(p.parts[0].size, 100);
+	CHECK_STR_EQ(p.parts[0].etag, "6d0bb00954ceb7fbee436bb55a8397a9");
+	CHECK_INT_EQ(p.parts[1].number, 3);
+	CHECK_INT_EQ(p.parts[1].size, 5242880);
+	CHECK_STR_EQ(p.parts[1].etag, "0123456789abcdef0123456789abcdef");
+	CHECK(p.truncated);
+	CHECK_INT_EQ(p.next_marker, 3);
+	CHECK_INT_EQ(s3_parts_parse(LIT(parts_aws), &p), 0);
+	CHECK_INT_EQ(p.n, 3);
+	CHECK_INT_EQ(p.parts[2].number, 4);
+	CHECK_INT_EQ(p.parts[2].size, 7);
+	CHECK_STR_EQ(p.parts[2].etag, "ffffffffffffffffffffffffffffffff");
+	CHECK(!p.truncated);
+	CHECK_INT_EQ(p.next_marker, 0);
+	s3_parts_page_release(&p);
+	CHECK(p.parts == NULL && p.n == 0);
+
+	/* an upload with no part yet */
+	CHECK_INT_EQ(s3_parts_parse(LIT("<ListPartsResult><IsTruncated>false"
+					"</IsTruncated></ListPartsResult>"), &p), 0);
+	CHECK_INT_EQ(p.n, 0);
+	s3_parts_page_release(&p);
+}
+
+static void test_s3_list_parts_refuses_bad_documents(void)
+{
+	static const char *const bad[] = {
+		"<ListBucketResult></ListBucketResult>",
+		"<Error><Code>NoSuchUpload</Code></Error>",
+		"<ListPartsResult><Part><PartNumber>1</PartNumber><Size>3</Size></Part>"
+		"</ListPartsResult>",
+		"<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part>"
+		"<Part><PartNumber>2</PartNumber><ETag>y</ETag><Size>1</Size></Part>"
+		"</ListPartsResult>",
+		"<ListPartsResult><Part><PartNumber>x1</PartNumber><ETag>x</ETag>"
+		"<Size>1</Size></Part></ListPartsResult>",
+		"<ListPartsResult><Part><PartNumber>0</PartNumber><ETag>x</ETag>"
+		"<Size>1</Size></Part></ListPartsResult>",
+		"<ListPartsResult><Part><PartNumber>1</PartNumber><ETag>x</ETag>"
+		"<Size>-1</Size></Part></ListPartsResult>",
+		"<ListPartsResult><Part><PartNumber>1</PartNumber>",
+	};
+	struct s3_parts_page p = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_INT_EQ(s3_parts_parse(bad[i], strlen(bad[i]), &p), -EBADMSG);
+		s3_parts_page_release(&p);
+	}
+}
+
 int main(void)
 {
 	RUN(test_s3_list_pages_accumulate);
 	RUN(test_s3_list_empty_listing);
 	RUN(test_s3_list_refuses_bad_documents);
+	RUN(test_s3_list_parts_pages);
+	RUN(test_s3_list_parts_refuses_bad_documents);
 	return CHECK_DONE();
 }

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "hash.h"
@@ -355,6 +356,89 @@ static void test_uploader_run_bounded_buffers(void)
 	run_release(&r);
 }
 
+/* Reads of a sized source that waits on every read overlap: the workers
+ * read their own parts, so a far origin's round trips are paid N at a
+ * time.  Never more reads at once than buffers (concurrency + 1); never
+ * more sends than concurrency (check_success). */
+struct read_overlap {
+	atomic_int inside;
+	atomic_int most;
+};
+
+static void slow_read(struct mem_source *ms, int64_t off, size_t len)
+{
+	struct read_overlap *o = ms->hook_arg;
+	struct timespec ts = { 0, 20 * 1000000L };
+	int now = atomic_fetch_add(&o->inside, 1) + 1, most;
+
+	(void)off;
+	(void)len;
+	while (now > (most = atomic_load(&o->most)) &&
+	       !atomic_compare_exchange_weak(&o->most, &most, now))
+		;
+	nanosleep(&ts, NULL);
+	atomic_fetch_sub(&o->inside, 1);
+}
+
+static void test_uploader_run_parallel_reads(void)
+{
+	struct read_overlap o = { 0, 0 };
+	struct run r;
+
+	if (run_setup(&r, 6 * P + 5, 0, 3))
+		return;
+	r.src->on_read = slow_read;
+	r.src->hook_arg = &o;
+	run_go(&r);
+	check_success(&r, 6 * P + 5, (size_t)P, 3);
+	CHECK(atomic_load(&o.most) >= 2);
+	CHECK(atomic_load(&o.most) <= 4);
+	run_release(&r);
+
+	/* a pipe is still read by one thread, in order */
+	memset(&o, 0, sizeof(o));
+	if (run_setup(&r, 4 * P + 5, 1, 3))
+		return;
+	r.src->on_read = slow_read;
+	r.src->hook_arg = &o;
+	run_go(&r);
+	check_success(&r, 4 * P + 5, (size_t)P, 3);
+	CHECK_INT_EQ(atomic_load(&o.most), 1);
+	run_release(&r);
+}
+
+/* Every digest the sink wants arrives with each part, computed from the
+ * part's bytes; a sink without the digests op still gets its MD5s. */
+static void test_uploader_run_digests(void)
+{
+	static const unsigned wants[] = { 0, SINK_WANT_SHA256, SINK_WANT_CRC32C,
+					  SINK_WANT_SHA256 | SINK_WANT_CRC32C };
+	struct run r;
+	size_t i;
+	int pipe;
+
+	for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+		for (pipe = 0; pipe <= 1; pipe++) {
+			if (run_setup(&r, 3 * P + 11, pipe, 2))
+				return;
+			r.sink->base.wants = wants[i];
+			run_go(&r);
+			check_success(&r, 3 * P + 11, (size_t)P, 2);
+			CHECK_INT_EQ(r.sink->calls_put_part_digests, 4);
+			CHECK_INT_EQ(r.sink->digest_mismatches, 0);
+			run_release(&r);
+		}
+	}
+	if (run_setup(&r, 3 * P + 11, 0, 2))
+		return;
+	mem_sink_md5_only(r.sink);
+	r.sink->base.wants = SINK_WANT_SHA256;
+	run_go(&r);
+	check_success(&r, 3 * P + 11, (size_t)P, 2);
+	CHECK_INT_EQ(r.sink->calls_put_part_digests, 0);
+	run_release(&r);
+}
+
 /* ---- failures --------------------------------------------------------- */
 
 static void test_uploader_fail_part(void)
@@ -463,7 +547,13 @@ static void test_uploader_fail_source(void)
 		r.src->fail_errno = ENETDOWN;
 		run_go(&r);
 		check_failure(&r, -ENETDOWN);
-		CHECK_INT_EQ(r.src->failed_reads, 1);
+		/* A pipe is read by one thread, which stops at the first
+		 * failure; a sized source is read by the workers, and each
+		 * of the two may have had a read in flight when it failed. */
+		if (pipe)
+			CHECK_INT_EQ(r.src->failed_reads, 1);
+		else
+			CHECK(r.src->failed_reads >= 1 && r.src->failed_reads <= 2);
 		run_release(&r);
 	}
 }
@@ -492,6 +582,16 @@ static void test_uploader_fail_size_mismatch(void)
 	run_go(&r);
 	check_failure(&r, -EIO);
 	CHECK(strstr(r.err, "changed size") != NULL);
+	run_release(&r);
+
+	/* longer than announced, over several parts read in parallel */
+	if (run_setup(&r, 3 * P + 7, 0, 2))
+		return;
+	r.src->base.size = 2 * P + 9;
+	run_go(&r);
+	check_failure(&r, -EIO);
+	CHECK(strstr(r.err, "changed size") != NULL);
+	CHECK_INT_EQ(r.sink->calls_complete, 0);
 	run_release(&r);
 }
 
@@ -652,6 +752,8 @@ int main(void)
 	RUN(test_uploader_run_size_hint);
 	RUN(test_uploader_run_short_reads);
 	RUN(test_uploader_run_bounded_buffers);
+	RUN(test_uploader_run_parallel_reads);
+	RUN(test_uploader_run_digests);
 	RUN(test_uploader_fail_part);
 	RUN(test_uploader_fail_sink_calls);
 	RUN(test_uploader_fail_source);
