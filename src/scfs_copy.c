@@ -216,8 +216,8 @@ static void load_aws(struct scfs_copy *c, const struct scfs_copy_conf *conf)
 		ov.endpoint_url = conf->s3_endpoint;
 	c->aws_loaded = !aws_config_load(&ov, NULL, &c->aws, c->aws_error,
 					 sizeof(c->aws_error));
-	if (!c->aws_loaded)
-		log_warn("copies to S3 will fail: %s", c->aws_error);
+	/* Said by scfs_copy_start: a mount refused for another reason
+	 * prints its one line only. */
 }
 
 int scfs_copy_new(const struct scfs_copy_conf *conf, struct scfs_copy **out)
@@ -250,9 +250,10 @@ int scfs_copy_start(struct scfs_copy *c, struct catalog *cat,
 	if (rc) {
 		snprintf(c->aws_error, sizeof(c->aws_error),
 			 "cannot set up the S3 client: %s", strerror(-rc));
-		log_warn("copies to S3 will fail: %s", c->aws_error);
 		c->s3 = NULL;
 	}
+	if (!c->s3)
+		log_warn("copies to S3 will fail: %s", c->aws_error);
 	return copy_jobs_new(&c->jobs_conf, &scfs_copy_ops, c, &c->jobs);
 }
 

@@ -166,8 +166,13 @@ survives() {
 }
 
 # --- (a) a 429 storm from the API, (b) CDN connections dropped -------------------
+# The signed URLs the listing's probes got are expired first, so that the
+# copies must ask the API for new ones (a fresh probe URL needs no API call).
 survives "a 429 storm" \
-	'{"kind":"429","shape":"rate_limit","retry_after":1,"route":["download","track"],"count":4}' a 3002 3004
+	'[{"kind":"expire","route":"cdn_original","issued_before":"now"},
+	  {"kind":"429","shape":"rate_limit","retry_after":1,"route":["download","track"],"count":4}]' a 3002 3004
+check "the API answered 429 during the storm" [ "$(curl -sf "$ADMIN_URL/stats" | \
+	"$PY" -c 'import json,sys; print(json.load(sys.stdin)["status"].get("429", 0))')" -ge 1 ]
 survives "CDN drops" '{"kind":"drop","after_bytes":300000,"route":"cdn_original","count":4}' b 3006 3008
 
 # A copy that must wait out the API's rate limit says so after its status:
