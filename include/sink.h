@@ -42,8 +42,7 @@ struct sink_ops {
 	/* A line saying why the last call failed; borrowed. */
 	const char *(*last_error)(struct sink *sk);
 	void (*free)(struct sink *sk);
-	/* Optional, last so that positional initialisers need not name it
-	 * (NULL: put_part is used): put_part with the digests sk->wants
+	/* Optional (NULL: put_part is used): put_part with the digests sk->wants
 	 * already computed, so that the sink need not read the bytes again.
 	 * Same contract as put_part. */
 	int (*put_part_digests)(struct sink *sk, unsigned part,

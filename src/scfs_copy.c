@@ -74,6 +74,14 @@ static int ms_put_part(struct sink *sk, unsigned part, const void *d, size_t n,
 	return in->ops->put_part(in, part, d, n, md5);
 }
 
+static int ms_put_part_digests(struct sink *sk, unsigned part, const void *d,
+			       size_t n, const struct sink_digests *dg)
+{
+	struct sink *in = ((struct meta_sink *)sk)->inner;
+
+	return in->ops->put_part_digests(in, part, d, n, dg);
+}
+
 static int ms_complete(struct sink *sk, unsigned n)
 {
 	struct sink *in = ((struct meta_sink *)sk)->inner;
@@ -119,8 +127,16 @@ static void ms_free(struct sink *sk)
 }
 
 static const struct sink_ops meta_sink_ops = {
-	ms_put_whole, ms_begin, ms_put_part, ms_complete, ms_abort,
-	ms_stat, ms_remove, ms_last_error, ms_free,
+	.put_whole = ms_put_whole,
+	.begin = ms_begin,
+	.put_part = ms_put_part,
+	.put_part_digests = ms_put_part_digests,
+	.complete = ms_complete,
+	.abort = ms_abort,
+	.stat = ms_stat,
+	.remove = ms_remove,
+	.last_error = ms_last_error,
+	.free = ms_free,
 };
 
 /* Metadata of INTERFACE.md from the track's xattrs. */
@@ -197,6 +213,9 @@ static int open_sink(void *arg, const char *file, const char *bucket,
 		return rc;
 	}
 	sink_s3_set_watch(ms->inner, s3_guard_watch(c->guard));
+	/* The uploader hashes a part once for every digest the S3 sink
+	 * signs with, and hands them through. */
+	ms->base.wants = ms->inner->ops->put_part_digests ? ms->inner->wants : 0;
 	*out = &ms->base;
 	return 0;
 }
