@@ -56,7 +56,7 @@ do_stop() {
 	stop_one client.rgw
 	stop_one osd.0
 	stop_one mon.a
-	rm -rf "$D/mon.a" "$D/osd.0" "$D/rgw" "$D/s3.env"
+	rm -rf "$D/mon.a" "$D/osd.0" "$D/rgw" "$D/s3.env" "$D/monmap"
 }
 
 print_env() {
@@ -177,7 +177,7 @@ do_start() {
 	fsid=$(cat /proc/sys/kernel/random/uuid)
 	uuid=$(cat /proc/sys/kernel/random/uuid)
 	write_conf "$fsid"
-	monmaptool --create --fsid "$fsid" --addv a "[v2:127.0.0.1:$((PORT + 1))]" "$D/monmap" >>"$LOG" 2>&1 || fail "monmaptool failed"
+	monmaptool --create --clobber --fsid "$fsid" --addv a "[v2:127.0.0.1:$((PORT + 1))]" "$D/monmap" >>"$LOG" 2>&1 || fail "monmaptool failed"
 	ceph-mon -c "$CONF" --mkfs -i a --monmap "$D/monmap" >>"$LOG" 2>&1 || fail "ceph-mon --mkfs failed"
 	start_daemon mon.a ceph-mon -c "$CONF" -i a
 	wait_for mon.a 100 timeout 10 ceph -c "$CONF" --connect-timeout 5 mon stat
