@@ -58,7 +58,8 @@ catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api
 fuse_ops: catalog.h fuse_inval.h log.h open_pins.h reader.h scfs_copy.h
 fuse_inval: log.h open_pins.h
 main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h statefile.h scfs_copy.h
-sc2s3: aws_config.h http.h log.h names.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h source_original.h source_url.h statefile.h uploader.h sc2s3_i.h
+sc2s3: aws_config.h http.h log.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h uploader.h sc2s3_i.h
+sc2s3_source: http.h log.h names.h sc_api.h source.h source_original.h source_url.h statefile.h sc2s3_i.h
 sc2s3_sync: log.h s3_list.h sc2s3_i.h sync_plan.h
 sc2s3_user: catalog.h sc2s3_i.h sync_plan.h
 '

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * sc2s3_i.h: what sc2s3.c (argv, cp) and sc2s3_sync.c (sync) share: the
- * parsed command line, one file's transfer, and the steps of a copy.
+ * sc2s3_i.h: what sc2s3.c (argv, cp), sc2s3_source.c (the sources),
+ * sc2s3_sync.c and sc2s3_user.c (sync) share: the parsed command line, one
+ * file's transfer, and the steps of a copy.
  */
 #ifndef SCFS_SC2S3_I_H
 #define SCFS_SC2S3_I_H
