@@ -3,8 +3,9 @@
  * disk_cache: the optional on-disk cache of files' bytes, in fixed blocks
  * of DISK_CACHE_BLOCK, one file per block in one directory, within a size
  * cap (least recently used blocks go first).  A block is named by its
- * file's key (the reader's: track URN, rendition, size and mtime, so a
- * changed track is another key and never serves old bytes) and its index.
+ * file's key (the reader's, catalog_version: track URN, rendition, size,
+ * last_modified and ETag, so a changed track is another key and never
+ * serves old bytes) and its index.
  * Each block file carries its key, index, length and a checksum: a block
  * that is corrupt, truncated or another key's is a miss, removed, and
  * fetched again.  Blocks survive a remount; one process uses a directory
