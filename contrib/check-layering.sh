@@ -43,7 +43,7 @@ copy_jobs: aws_config.h log.h sink.h source.h uploader.h
 sync_plan:
 open_pins:
 s3_list: s3_xml.h
-scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h s3.h s3_guard.h sink.h source.h uploader.h
+scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h rate_pause.h s3.h s3_guard.h sink.h source.h uploader.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
 statefile:
 rate_pause: hash.h statefile.h

@@ -35,6 +35,10 @@ int rate_pause_format(const struct rate_pause *p, char *out, size_t size);
 /* A record from a file's text.  0 or -EBADMSG (out then is no pause). */
 int rate_pause_parse(const char *text, size_t len, struct rate_pause *out);
 
+/* The clock pauses are kept in: the wall clock in ms since the epoch, as
+ * other processes sharing the record read it too. */
+int64_t rate_pause_now_ms(void);
+
 /* How long to wait at now_ms: until_ms - now_ms, or 0 when over. */
 int64_t rate_pause_wait_ms(const struct rate_pause *p, int64_t now_ms);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hash.h"
 #include "rate_pause.h"
@@ -58,6 +59,14 @@ int rate_pause_parse(const char *text, size_t len, struct rate_pause *out)
 	out->why[n - 1] = '\0';
 	out->until_ms = until;
 	return 0;
+}
+
+int64_t rate_pause_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int64_t rate_pause_wait_ms(const struct rate_pause *p, int64_t now_ms)

@@ -111,14 +111,6 @@ static long rate_limit_hint_s(const struct http_response *resp)
 	return s;
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Length of "scheme://host[:port]" at the start of url, or 0. */
 static size_t origin_len(const char *url)
 {
@@ -149,7 +141,7 @@ static int build_url(const struct sc_api *api, const char *path_or_url,
  * cache directory) every other one. */
 static void record_pause(struct sc_api *api, const char *where, long s)
 {
-	struct rate_pause p = { .until_ms = wall_ms() + (int64_t)s * 1000 };
+	struct rate_pause p = { .until_ms = rate_pause_now_ms() + (int64_t)s * 1000 };
 	int rc;
 
 	/* The path only, cut to fit: a reason, not a log. */
@@ -198,7 +190,7 @@ static int await_pause(struct sc_api *api, const char *where)
 	int64_t wait;
 	int rc = 0;
 
-	while (!rc && (wait = rate_pause_wait_ms(&p, wall_ms())) > 0) {
+	while (!rc && (wait = rate_pause_wait_ms(&p, rate_pause_now_ms())) > 0) {
 		if (wait > (int64_t)SC_PAUSE_MAX_S * 1000) {
 			log_err("cannot fetch '%s': the API's rate limit holds for %lld s more (%s)",
 				where, (long long)(wait / 1000), p.why);

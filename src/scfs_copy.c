@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws_config.h"
 #include "catalog.h"
 #include "copy_jobs.h"
 #include "log.h"
 #include "names.h"
+#include "rate_pause.h"
 #include "s3.h"
 #include "s3_guard.h"
 #include "scfs_copy.h"
@@ -324,20 +324,12 @@ void scfs_copy_note_wait(struct scfs_copy *c, int64_t until_ms)
 		atomic_store(&c->api_paused_until_ms, until_ms);
 }
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A copy that has not finished while the API is paused may be waiting on
  * it: say so after the documented status, which stays a prefix. */
 static size_t add_wait_hint(struct scfs_copy *c, char *line, size_t n,
 			    size_t size)
 {
-	int64_t left = atomic_load(&c->api_paused_until_ms) - wall_ms();
+	int64_t left = atomic_load(&c->api_paused_until_ms) - rate_pause_now_ms();
 	int add;
 
 	if (left <= 0 || n + 1 >= size ||
