@@ -9,13 +9,13 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog_i.h"
 #include "log.h"
+#include "parallel.h"
 #include "sc_api.h"
 #include "source_hls.h"
 #include "source_original.h"
@@ -322,26 +322,17 @@ static void start_refresh(struct catalog *cat, struct catalog_user *u,
 			  enum catalog_dir_index which)
 {
 	struct refresh_job *job = malloc(sizeof(*job));
-	sigset_t all, old;
-	pthread_attr_t attr;
 	pthread_t t;
-	int rc;
 
 	if (!job)
 		return;
 	*job = (struct refresh_job){ cat, u, which };
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* Signals are libfuse's business, not the refresher's. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&t, &attr, refresh_main, job);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (rc) {
+	if (parallel_thread_start(&t, refresh_main, job)) {
 		free(job);
 		return;
 	}
+	/* Nobody joins it: catalog_free waits for refreshers to reach 0. */
+	pthread_detach(t);
 	u->dirs[which].loading = 1;
 	cat->refreshers++;
 }

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "aws_config.h"
 #include "copy_jobs.h"
 #include "log.h"
+#include "parallel.h"
 
 #define COPY_JOBS_MAX_WORKERS 16
 #define COPY_REASON_MAX 512
@@ -194,17 +194,12 @@ static void *worker_main(void *arg)
  * locked. */
 static void start_workers_locked(struct copy_jobs *j)
 {
-	sigset_t all, old;
 
 	if (j->n_workers)
 		return;
-	/* Signals belong to the FUSE loop's thread. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	while (j->n_workers < j->conf.workers &&
-	       !pthread_create(&j->workers[j->n_workers], NULL, worker_main, j))
+	       !parallel_thread_start(&j->workers[j->n_workers], worker_main, j))
 		j->n_workers++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Split value into bucket and key, appending name to a prefix. */

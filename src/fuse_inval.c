@@ -5,13 +5,13 @@
 #include <errno.h>
 #include <fuse.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuse_inval.h"
 #include "log.h"
 #include "open_pins.h"
+#include "parallel.h"
 
 struct inval_item {
 	struct inval_item *next;
@@ -62,7 +62,6 @@ int fuse_inval_start(struct fuse *f, struct open_pins *pins,
 		     struct fuse_inval **out)
 {
 	struct fuse_inval *iv = calloc(1, sizeof(*iv));
-	sigset_t all, old;
 	int rc;
 
 	if (!iv)
@@ -72,11 +71,7 @@ int fuse_inval_start(struct fuse *f, struct open_pins *pins,
 	iv->tail = &iv->head;
 	pthread_mutex_init(&iv->lock, NULL);
 	pthread_cond_init(&iv->cond, NULL);
-	/* Signals are libfuse's business. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&iv->thread, NULL, inval_main, iv);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = parallel_thread_start(&iv->thread, inval_main, iv);
 	if (rc) {
 		pthread_cond_destroy(&iv->cond);
 		pthread_mutex_destroy(&iv->lock);

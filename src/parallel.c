@@ -33,16 +33,14 @@ static void *worker(void *p)
 	}
 }
 
-/* Start a helper with every signal blocked, so that signals meant for
- * the daemon (SIGINT, SIGTERM) reach libfuse's threads, not ours. */
-static int start_helper(pthread_t *t, struct parallel_job *job)
+int parallel_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
 {
 	sigset_t all, old;
 	int rc;
 
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(t, NULL, worker, job);
+	rc = pthread_create(t, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -60,7 +58,7 @@ void parallel_for(size_t n, unsigned threads,
 	if (want)
 		helpers = calloc(want, sizeof(*helpers));
 	for (i = 0; helpers && i < want; i++) {
-		if (start_helper(&helpers[started], &job))
+		if (parallel_thread_start(&helpers[started], worker, &job))
 			break;
 		started++;
 	}

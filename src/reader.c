@@ -12,13 +12,13 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cache.h"
 #include "disk_cache.h"
 #include "log.h"
+#include "parallel.h"
 #include "reader.h"
 #include "source.h"
 
@@ -160,13 +160,8 @@ static void *worker_main(void *arg)
 /* One more worker, with every signal blocked: they are the FUSE loop's. */
 static void worker_start_locked(struct reader_pool *p)
 {
-	sigset_t all, old;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (!pthread_create(&p->threads[p->n_threads], NULL, worker_main, p))
+	if (!parallel_thread_start(&p->threads[p->n_threads], worker_main, p))
 		p->n_threads++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 /* Queue the load of e for a worker.  On failure e is cancelled. */

@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "parallel.h"
 #include "s3_list.h"
 #include "sc2s3_i.h"
 #include "sync_plan.h"
@@ -176,14 +176,10 @@ static void run_copies(struct sync_run *r)
 {
 	unsigned n = r->c->jobs ? r->c->jobs : SYNC_JOBS_DEFAULT, i, started = 0;
 	pthread_t tid[SYNC_MAX_JOBS];
-	sigset_t all, old;
 
 	/* Ctrl-C belongs to the main thread, which waits here. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n && i < SYNC_MAX_JOBS; i++)
-		started += !pthread_create(&tid[started], NULL, worker_main, r);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+		started += !parallel_thread_start(&tid[started], worker_main, r);
 	if (!started)
 		worker_main(r);
 	for (i = 0; i < started; i++)

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "hash.h"
 #include "log.h"
+#include "parallel.h"
 #include "uploader.h"
 
 #define UPLOAD_MAX_CONCURRENCY 64
@@ -378,14 +378,10 @@ static unsigned start_workers(struct pipeline *p, void *(*fn)(void *),
 			      pthread_t *tid, unsigned n)
 {
 	unsigned i, started = 0;
-	sigset_t all, old;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < n; i++)
-		if (!pthread_create(&tid[started], NULL, fn, p))
+		if (!parallel_thread_start(&tid[started], fn, p))
 			started++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!started)
 		fail_now(p, -EAGAIN, "cannot start upload threads");
 	return started;
