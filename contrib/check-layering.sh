@@ -33,7 +33,7 @@ source_original: source.h http.h log.h sc_api.h
 hls_playlist:
 source_hls: source.h buf.h hls_playlist.h http.h log.h sc_api.h
 cache:
-disk_cache: source.h log.h
+disk_cache: source.h log.h statefile.h
 reader: cache.h disk_cache.h source.h log.h parallel.h
 sink:
 sink_s3: sink.h s3.h s3_list.h log.h

@@ -11,7 +11,8 @@
  * fetched again.  Blocks survive a remount; one process uses a directory
  * at a time (a lock file).  Also a source decorator: reads are answered
  * from the blocks and what is missing is fetched from the inner source in
- * whole blocks and stored.  Thread-safe; no lock held across I/O.
+ * whole blocks and stored.  Thread-safe; no lock is held across a block's
+ * read or write (only unlinking an evicted or bad block is done under it).
  */
 #ifndef SCFS_DISK_CACHE_H
 #define SCFS_DISK_CACHE_H

@@ -23,6 +23,7 @@
 
 #include "disk_cache.h"
 #include "log.h"
+#include "statefile.h"
 #include "source.h"
 
 #define DC_MAGIC "SCFSBLK1"
@@ -304,8 +305,10 @@ static int load_index(struct disk_cache *dc)
 
 static int open_dir(struct disk_cache *dc, const char *dir)
 {
-	if (mkdir(dir, 0700) && errno != EEXIST)
-		return -errno;
+	int rc = statefile_mkdirs(dir);
+
+	if (rc)
+		return rc;
 	dc->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dc->dirfd < 0)
 		return -errno;

@@ -66,12 +66,6 @@ bad:
 	return EXIT_USAGE;
 }
 
-struct collect {
-	const char *src;
-	struct sync_files *files;
-	int rc;
-};
-
 static int add_file(struct sync_files *f, const char *name,
 		    const struct catalog_node *node)
 {
@@ -98,14 +92,12 @@ static int add_file(struct sync_files *f, const char *name,
 static int collect_file(void *arg, const char *name,
 			const struct catalog_node *node)
 {
-	struct collect *c = arg;
-
 	if (!catalog_copy_allowed(node)) {
 		fprintf(stderr, "sc2s3: skipping '%s': a SoundCloud stream, not an original\n",
 			name);
 		return 0;
 	}
-	return add_file(c->files, name, node);
+	return add_file(arg, name, node);	/* arg: the sync_files */
 }
 
 /* The catalog for one user: -ENOENT (told) for an unknown one. */
@@ -126,7 +118,6 @@ static int open_catalog(struct sync_user *u, const char *src)
 static int list_tracks(struct sync_user *u, const char *src,
 		       struct sync_files *files)
 {
-	struct collect c = { .src = src, .files = files };
 	char path[512];
 	int rc;
 
@@ -134,7 +125,7 @@ static int list_tracks(struct sync_user *u, const char *src,
 	rc = catalog_lookup(u->cat, path, &u->dir);
 	u->have_dir = !rc;
 	if (!rc)
-		rc = catalog_list(u->cat, &u->dir, collect_file, &c);
+		rc = catalog_list(u->cat, &u->dir, collect_file, files);
 	if (!rc)
 		return 0;
 	fprintf(stderr, "sc2s3: cannot list the tracks of '%s': %s\n", src,

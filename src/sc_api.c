@@ -108,7 +108,9 @@ static long rate_limit_hint_s(const struct http_response *resp)
 
 	if (s < 0)
 		s = sc_json_rate_limit_wait(resp->body.data, resp->body.len, time(NULL));
-	return s;
+	/* A day is already far past SC_PAUSE_MAX_S (such a wait fails the
+	 * request); the cap keeps a garbage header from overflowing ms. */
+	return s > 86400 ? 86400 : s;
 }
 
 /* Length of "scheme://host[:port]" at the start of url, or 0. */
@@ -213,16 +215,17 @@ static int should_retry(struct sc_api *api, const char *where, int rc,
 			const struct http_response *resp, unsigned attempt,
 			unsigned *wait_ms)
 {
-	long hint;
+	/* "Retry-After: 0" is no wait to share: backoff keeps a storm of
+	 * them from becoming a busy loop. */
+	long hint = !rc && resp->status == 429 ? rate_limit_hint_s(resp) : -1;
 
+	/* Shared even when this request gives up: the others should not
+	 * meet the same limit. */
+	if (hint > 0)
+		record_pause(api, where, hint);	/* await_pause waits */
 	if (!http_is_retryable(rc, rc ? 0 : resp->status) ||
 	    attempt + 1 >= SC_MAX_ATTEMPTS)
 		return 0;
-	/* "Retry-After: 0" is no wait to share: backoff keeps a storm of
-	 * them from becoming a busy loop. */
-	hint = !rc && resp->status == 429 ? rate_limit_hint_s(resp) : -1;
-	if (hint > 0)
-		record_pause(api, where, hint);	/* await_pause waits */
 	*wait_ms = hint > 0 ? 0 : backoff(api, attempt);
 	if (hint > 0)
 		log_info("retrying '%s' in %ld s after HTTP 429", where, hint);

@@ -258,7 +258,7 @@ static void test_disk_cache_source_reads_once(void)
 	CHECK(check_read(s, (int64_t)BLK - 10, 3 * BLK));
 	CHECK(check_read(s, size - 100, 4096));
 	CHECK(check_read(s, size + 5, 10));
-	CHECK(check_read(s, 0, (size_t)size));	/* fetches the holes only */
+	CHECK(check_read(s, 0, (size_t)size));	/* the rest of the file */
 	reads = ms->reads;
 	CHECK(check_read(s, 0, (size_t)size));
 	CHECK(check_read(s, 77, 2 * BLK));
