@@ -36,12 +36,13 @@ cache:
 disk_cache: source.h log.h statefile.h
 reader: cache.h disk_cache.h source.h log.h parallel.h
 sink:
-sink_s3: sink.h s3.h s3_list.h log.h
+sink_s3: hash.h sink.h s3.h s3_list.h log.h
 s3_guard: aws_config.h http.h log.h s3.h s3_guard_i.h sink.h
 uploader: sink.h source.h hash.h log.h parallel.h
 copy_jobs: aws_config.h log.h parallel.h sink.h source.h uploader.h
 sync_plan:
 open_pins:
+size_arg:
 s3_list: s3_xml.h
 scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h rate_pause.h s3.h s3_guard.h sink.h source.h uploader.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
@@ -57,8 +58,8 @@ catalog: catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source.h sou
 catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source_hls.h
 fuse_ops: catalog.h fuse_inval.h log.h open_pins.h reader.h scfs_copy.h
 fuse_inval: log.h open_pins.h parallel.h
-main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h statefile.h scfs_copy.h
-sc2s3: aws_config.h http.h log.h s3.h s3_guard.h sc_api.h scfs_version.h sink.h source.h uploader.h sc2s3_i.h
+main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h size_arg.h statefile.h scfs_copy.h
+sc2s3: aws_config.h http.h log.h s3.h s3_guard.h sc_api.h scfs_version.h size_arg.h sink.h source.h uploader.h sc2s3_i.h
 sc2s3_source: http.h log.h names.h sc_api.h source.h source_original.h source_url.h statefile.h sc2s3_i.h
 sc2s3_sync: log.h parallel.h s3_list.h sc2s3_i.h sync_plan.h
 sc2s3_user: catalog.h sc2s3_i.h sync_plan.h

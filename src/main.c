@@ -21,6 +21,7 @@
 #include "http.h"
 #include "log.h"
 #include "sc_api.h"
+#include "size_arg.h"
 #include "scfs_copy.h"
 #include "scfs_version.h"
 #include "statefile.h"
@@ -221,29 +222,6 @@ static int prepare_cache_dir(struct scfs_opts *o)
 	return rc;
 }
 
-/* SIZE: a number of MiB, or of K, M, G or T (binary) with that suffix. */
-static int parse_size(const char *text, uint64_t *out)
-{
-	static const char units[] = "KMGT";
-	const char *u;
-	char *end;
-	unsigned long long n;
-
-	errno = 0;
-	n = strtoull(text, &end, 10);
-	if (errno || end == text || *text == '-')
-		return -EINVAL;
-	if (!*end) {
-		u = units + 1;
-	} else {
-		u = strchr(units, end[0] & ~0x20);
-		if (!u || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))
-			return -EINVAL;
-	}
-	*out = (uint64_t)n << (10 * (u - units + 1));
-	return (*out >> (10 * (u - units + 1))) == n ? 0 : -EINVAL;
-}
-
 /* The on-disk cache's directory is made (0700) and its size read before
  * mounting, so a mistake reaches the terminal; the cache itself opens in
  * the daemon. */
@@ -252,7 +230,7 @@ static int check_disk_cache(const struct scfs_opts *o, uint64_t *size)
 	int rc;
 
 	*size = 0;
-	if (o->disk_cache_size && (parse_size(o->disk_cache_size, size) ||
+	if (o->disk_cache_size && (size_arg_parse(o->disk_cache_size, 20, size) ||
 				   *size < SCFS_DISK_CACHE_SIZE_MIN)) {
 		fprintf(stderr, "scfs: invalid disk_cache_size=%s: give a size of at least 1M, e.g. 500M or 20G\n",
 			o->disk_cache_size);

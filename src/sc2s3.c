@@ -20,6 +20,7 @@
 #include "s3.h"
 #include "s3_guard.h"
 #include "sc_api.h"
+#include "size_arg.h"
 #include "scfs_version.h"
 #include "sink.h"
 #include "uploader.h"
@@ -70,25 +71,12 @@ static void usage(FILE *f)
 		UPLOAD_CONCURRENCY_DEFAULT);
 }
 
+/* A size flag: bytes, or K, M, G, T with that suffix. */
 static int parse_size(const char *s, size_t *out)
 {
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t v;
 
-	if (end == s)
-		return -EINVAL;
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case 't': case 'T': v <<= 40; end++; break;
-	default: break;
-	}
-	if (*end == 'i')
-		end++;
-	if (*end == 'B' || *end == 'b')
-		end++;
-	if (*end)
+	if (size_arg_parse(s, 0, &v) || v > SIZE_MAX)
 		return -EINVAL;
 	*out = (size_t)v;
 	return 0;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "log.h"
 #include "s3.h"
 #include "s3_list.h"
@@ -174,10 +175,8 @@ static int s3_put_part_digests(struct sink *sk, unsigned part,
 static int etag_is_md5(const char *etag, const unsigned char md5[16])
 {
 	char hex[33];
-	int i;
 
-	for (i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md5[i]);
+	hash_hex(md5, 16, hex);
 	return !strcmp(etag, hex);
 }
 

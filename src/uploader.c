@@ -207,7 +207,8 @@ static void send_part(struct pipeline *p, struct slot *s)
 		       (wants & SINK_WANT_SHA256 ? HASH_WANT_SHA256 : 0) |
 		       (wants & SINK_WANT_CRC32C ? HASH_WANT_CRC32C : 0), &h);
 	if (rc)
-		fail_now(p, rc, "cannot hash a part: out of memory");
+		fail_now(p, rc, rc == -ENOMEM ? "cannot hash a part: out of memory" :
+			 "cannot hash a part");
 	else if (ops->put_part_digests) {
 		memcpy(d.md5, h.md5, sizeof(d.md5));
 		memcpy(d.sha256, h.sha256, sizeof(d.sha256));
@@ -520,7 +521,8 @@ static void send_bounded(struct pipeline *p, struct slot *s)
 
 /* A worker of the parallel path: claim, read, hash, send, until done.  A
  * read asks for a whole part even for the last one, so that a source that
- * grew is caught as surely as one that shrank. */
+ * grew is caught as surely as one that shrank (and check_source_end looks
+ * past the last one). */
 static void *reading_worker_main(void *arg)
 {
 	struct pipeline *p = arg;
@@ -545,6 +547,20 @@ static void *reading_worker_main(void *arg)
 	return NULL;
 }
 
+/* Workers read whole parts only, so when the announced size is a whole
+ * number of parts none of them looks past it: one byte there must be the
+ * end, as the sequential path's last read finds it. */
+static void check_source_end(struct pipeline *p, struct source *src)
+{
+	char byte;
+	ssize_t n = source_read(src, &byte, 1, src->size);
+
+	if (n > 0)
+		fail_now(p, -EIO, "the source changed size while being read");
+	else if (n < 0)
+		read_failed(p, src, n, src->size);
+}
+
 static int run_parallel(struct pipeline *p, struct source *src,
 			unsigned *parts, int64_t *off)
 {
@@ -561,6 +577,8 @@ static int run_parallel(struct pipeline *p, struct source *src,
 	p->src = src;
 	started = start_workers(p, reading_worker_main, tid, p->max_slots);
 	stop_workers(p, tid, started);
+	if (!p->failed && !cancelled(p))
+		check_source_end(p, src);
 	/* Cancelled while the last parts were in flight: every part went,
 	 * but the user asked for no object. */
 	if (cancelled(p))
