@@ -43,6 +43,7 @@ copy_jobs: aws_config.h log.h parallel.h sink.h source.h uploader.h
 sync_plan:
 open_pins:
 size_arg:
+mount_tune: log.h
 s3_list: s3_xml.h
 scfs_copy: aws_config.h catalog.h copy_jobs.h log.h names.h rate_pause.h s3.h s3_guard.h sink.h source.h uploader.h
 s3: aws_config.h buf.h hash.h http.h log.h s3_list.h s3_xml.h sigv4.h
@@ -58,7 +59,7 @@ catalog: catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source.h sou
 catalog_load: catalog.h catalog_i.h log.h meta_cache.h names.h parallel.h sc_api.h source_hls.h
 fuse_ops: catalog.h fuse_inval.h log.h open_pins.h reader.h scfs_copy.h
 fuse_inval: log.h open_pins.h parallel.h
-main: catalog.h fuse_ops.h http.h log.h sc_api.h scfs_version.h size_arg.h statefile.h scfs_copy.h
+main: catalog.h fuse_ops.h http.h log.h mount_tune.h sc_api.h scfs_version.h size_arg.h statefile.h scfs_copy.h
 sc2s3: aws_config.h http.h log.h s3.h s3_guard.h sc_api.h scfs_version.h size_arg.h sink.h source.h uploader.h sc2s3_i.h
 sc2s3_source: http.h log.h names.h sc_api.h source.h source_original.h source_url.h statefile.h sc2s3_i.h
 sc2s3_sync: log.h parallel.h s3_list.h sc2s3_i.h sync_plan.h

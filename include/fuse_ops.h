@@ -39,6 +39,10 @@ struct scfs_fs {
 	struct fuse_inval *inval;
 };
 
+/* The largest read the adapter asks the kernel for; main also sets the
+ * mount's kernel read-ahead to it (mount_tune.h). */
+#define SCFS_MAX_READ (1u << 20)
+
 struct fuse_operations;
 
 /* The operations table. */

@@ -66,11 +66,11 @@ static void apply_pin(const struct scfs_fs *fs, const char *path,
 	st->st_mtime = st->st_ctime = st->st_atime = mtime;
 }
 
-/* Reads as large as the kernel will send: one FUSE round trip per MiB
- * instead of per 128 KiB.  libfuse derives the kernel's max_pages from
- * max_write; max_read stays 0 (no limit of our own: libfuse refuses a
- * value here that was not also given as -o max_read). */
-#define SCFS_MAX_READ (1u << 20)
+/* Reads as large as the kernel will send (SCFS_MAX_READ): one FUSE round
+ * trip per MiB instead of per 128 KiB.  libfuse derives the kernel's
+ * max_pages from max_write; max_read stays 0 (no limit of our own:
+ * libfuse refuses a value here that was not also given as -o max_read).
+ * max_readahead can only lower the kernel's default; main raises it. */
 /* Background (read-ahead) requests the kernel may have in flight: enough
  * for its read-ahead of a 1 MiB read to arrive as several requests at
  * once on several FUSE threads. */

@@ -20,6 +20,7 @@
 #include "fuse_ops.h"
 #include "http.h"
 #include "log.h"
+#include "mount_tune.h"
 #include "sc_api.h"
 #include "size_arg.h"
 #include "scfs_copy.h"
@@ -401,6 +402,8 @@ static int mount_and_serve(struct fuse_args *args,
 		return 1;
 	if (fuse_mount(fuse, cmd->mountpoint))
 		goto out_destroy;
+	/* Best effort: without it sequential reads come 128 KiB at a time. */
+	mount_tune_readahead(cmd->mountpoint, SCFS_MAX_READ >> 10);
 	if (fuse_set_signal_handlers(fuse_get_session(fuse)))
 		goto out_unmount;
 	if (fuse_daemonize(cmd->foreground))

@@ -42,6 +42,12 @@ for id in 4001 4002 4003 4004; do
 		[ "$(stat -c %s "$(file_of $id)" 2>/dev/null)" = "$(stat -c %s "$T/ref-$id")" ]
 done
 check "HLS tracks are .m4a" [ -f "$D/Stream only [4003].m4a" ]
+# The kernel's read-ahead for this mount is raised to one 1 MiB request
+# (only root may; scfs leaves the default otherwise).
+if [ "$(id -u)" = 0 ]; then
+	ra=$(cat "/sys/class/bdi/$(mountpoint -d "$MNT")/read_ahead_kb" 2>/dev/null)
+	check "the mount's kernel read-ahead is 1024 KiB (got '$ra')" [ "$ra" = 1024 ]
+fi
 
 # Cold sequential reads: exact bytes, and no waste from read-ahead.
 for id in 4001 4004; do
