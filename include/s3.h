@@ -64,23 +64,22 @@ int s3_delete_object(struct s3_client *s3, const char *bucket,
 int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			const char *key, const struct s3_meta *meta,
 			char **upload_id, struct s3_error *err);
-/* A part's digests, computed by the caller (all borrowed for the call). */
+/* A part's digests, computed by the caller (all borrowed for the call).
+ * No Content-MD5 goes with a part: the SHA-256 (plain HTTP) or TLS
+ * (HTTPS) and the CRC-32C check its bytes (docs/SEMANTICS.md). */
 struct s3_part_digests {
-	const unsigned char *md5;	/* 16 bytes, sent as Content-MD5 so
-					 * S3 checks the bytes */
 	/* 32 bytes signing the payload when s3_signs_payload; NULL:
 	 * computed here.  Unused otherwise. */
 	const unsigned char *sha256;
-	/* Sent as x-amz-checksum-crc32c when !s3_signs_payload; NULL:
-	 * computed here.  Unused otherwise. */
+	/* Sent as x-amz-checksum-crc32c (signed); NULL: computed here. */
 	const uint32_t *crc32c;
 };
 
 /* Whether UploadPart signs the payload with its SHA-256: over plain HTTP,
- * where S3 requires it.  Over HTTPS parts go as UNSIGNED-PAYLOAD with an
- * x-amz-checksum-crc32c (TLS protects the bytes on the way, Content-MD5
- * and the CRC-32C check them at the end), which trades a SHA-256 pass over
- * every byte (0.63 CPU s/GiB here) for a CRC-32C one (0.11). */
+ * where S3 requires it (and rejects a body that does not match it with
+ * XAmzContentSHA256Mismatch, retried).  Over HTTPS parts go as
+ * UNSIGNED-PAYLOAD (TLS protects the bytes on the way), which trades a
+ * SHA-256 pass over every byte (0.63 CPU s/GiB here) for nothing. */
 int s3_signs_payload(const struct s3_client *s3);
 
 int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,

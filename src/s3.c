@@ -167,11 +167,14 @@ static void s3_parse_error(const struct http_response *resp,
 			 resp->status == 400 ? "BadRequest" : "HTTPError");
 }
 
+/* XAmzContentSHA256Mismatch and BadDigest: the body did not match its
+ * signed SHA-256 or its Content-MD5, i.e. bytes were damaged on the way;
+ * the next attempt sends them again from memory. */
 static int s3_code_retryable(const char *code)
 {
 	static const char *const codes[] = { "SlowDown", "InternalError",
 		"RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable",
-		NULL };
+		"XAmzContentSHA256Mismatch", "BadDigest", NULL };
 	const char *const *c;
 
 	for (c = codes; *c; c++)
@@ -468,9 +471,8 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err)
 {
-	char md5_b64[32], crc_b64[16], sha_hex[65];
-	struct sigv4_header h[2] = { { "Content-MD5", md5_b64 },
-				     { "x-amz-checksum-crc32c", crc_b64 } };
+	char crc_b64[16], sha_hex[65];
+	struct sigv4_header h[1] = { { "x-amz-checksum-crc32c", crc_b64 } };
 	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
 			     .extra = h, .n_extra = 1, .body = data,
 			     .body_len = len, .part = part_number };
@@ -478,12 +480,10 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	buf_init(&q, 2048);
-	hash_base64(d->md5, 16, md5_b64);
+	crc32c_base64(d->crc32c ? *d->crc32c : hash_crc32c(0, data, len),
+		      crc_b64);
 	if (!s3_signs_payload(s3)) {
 		c.payload_hash = SIGV4_UNSIGNED_PAYLOAD;
-		crc32c_base64(d->crc32c ? *d->crc32c :
-			      hash_crc32c(0, data, len), crc_b64);
-		c.n_extra = 2;
 	} else if (d->sha256) {
 		hash_hex(d->sha256, 32, sha_hex);
 		c.payload_hash = sha_hex;
