@@ -49,9 +49,9 @@ proxy_stop() {
 # proxy_rules RULE_JSON...: replace the armed rules.
 proxy_rules() {
 	local r
-	curl -sf -X DELETE "$PROXY_URL/_proxy/rules" >/dev/null || die "cannot clear proxy rules"
+	curl -sf ${PROXY_CA:+--cacert "$PROXY_CA"} -X DELETE "$PROXY_URL/_proxy/rules" >/dev/null || die "cannot clear proxy rules"
 	for r in "$@"; do
-		curl -sf -X POST --data-binary "$r" "$PROXY_URL/_proxy/rules" >/dev/null ||
+		curl -sf ${PROXY_CA:+--cacert "$PROXY_CA"} -X POST --data-binary "$r" "$PROXY_URL/_proxy/rules" >/dev/null ||
 			die "the proxy refused rule $r"
 	done
 }

@@ -4,8 +4,10 @@
 # fault the result is either the correct object (read back identical with
 # the AWS CLI, straight from RGW) or exit 1 with no object and no unfinished
 # multipart upload.  Also checks the requests themselves from the proxy's
-# log: every UploadPart carries the Content-MD5 and the SHA-256 of the bytes
-# it sent, and a retry is signed anew.
+# log: every UploadPart is signed with the SHA-256 and carries the signed
+# x-amz-checksum-crc32c of the bytes it sent and no Content-MD5, every
+# PutObject its Content-MD5, and a retry is signed anew.  Bodies damaged on
+# the way: t0035.
 . "$(dirname "$0")/lib.sh"
 . "$SRC/contrib/s3-fault-proxy/testlib.sh"
 
@@ -162,13 +164,19 @@ check "slow-parts: several parts were in flight at once (max $overlap)" [ "$over
 
 # --- the requests themselves (every run above) ---------------------------
 PROXY_FROM=0
-check "every UploadPart carries the Content-MD5 of its bytes" \
-	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] for e in E if e["op"] == "UploadPart" and e.get("length") == e.get("bytes_in"))')" = True ]
+# Parts whole on the wire (a dropped one was cut by the proxy).
+WHOLE='[e for e in E if e["op"] == "UploadPart" and e.get("length") == e.get("bytes_in")]'
 check "every UploadPart is signed with the SHA-256 of its bytes" \
-	[ "$(proxy_q 'all(e["content_sha256"] == e["body_sha256"] and "content-md5" in e["signed_headers"].split(";") and "x-amz-content-sha256" in e["signed_headers"].split(";") for e in E if e["op"] == "UploadPart" and e.get("length") == e.get("bytes_in"))')" = True ]
-check "there were UploadParts to look at" [ "$(proxy_q 'sum(1 for e in E if e["op"] == "UploadPart")')" -gt 40 ]
-check "every PutObject carries Content-MD5 and its SHA-256" \
-	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] and e["content_sha256"] == e["body_sha256"] for e in E if e["op"] == "PutObject")')" = True ]
+	[ "$(proxy_q "all(e['content_sha256'] == e['body_sha256'] and 'x-amz-content-sha256' in e['signed_headers'].split(';') for e in $WHOLE)")" = True ]
+check "every UploadPart carries a signed x-amz-checksum-crc32c, the CRC-32C of its bytes" \
+	[ "$(proxy_q "all(e['checksum_crc32c'] and e['checksum_crc32c'] == e['body_crc32c'] and 'x-amz-checksum-crc32c' in e['signed_headers'].split(';') for e in $WHOLE)")" = True ]
+check "no UploadPart carries a Content-MD5" \
+	[ "$(proxy_q 'all(e["content_md5"] is None and "content-md5" not in e["signed_headers"].split(";") for e in E if e["op"] == "UploadPart")')" = True ]
+check "there were UploadParts to look at" [ "$(proxy_q "len($WHOLE)")" -gt 40 ]
+check "every PutObject carries Content-MD5 and its SHA-256, both signed" \
+	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] and e["content_sha256"] == e["body_sha256"] and {"content-md5", "x-amz-content-sha256"} <= set(e["signed_headers"].split(";")) for e in E if e["op"] == "PutObject")')" = True ]
+check "there were PutObjects to look at" \
+	[ "$(proxy_q 'sum(1 for e in E if e["op"] == "PutObject")')" -gt 0 ]
 
 # The RGW is shared and keeps data in RAM: leave nothing behind.
 aws_s3 s3 rb --force "s3://$B" >/dev/null 2>&1 || true
