@@ -46,7 +46,7 @@ proxy_stop() {
 	PROXY_PID=
 }
 
-# proxy_rules RULE_JSON...: replace the armed rules.
+# proxy_rules RULE_JSON...: replace the armed rules (over TLS too: PROXY_CA).
 proxy_rules() {
 	local r
 	curl -sf ${PROXY_CA:+--cacert "$PROXY_CA"} -X DELETE "$PROXY_URL/_proxy/rules" >/dev/null || die "cannot clear proxy rules"
