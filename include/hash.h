@@ -30,10 +30,10 @@ void hash_base64(const unsigned char *in, size_t n, char *out);
  * check), a bitwise loop otherwise. */
 uint32_t hash_crc32c(uint32_t crc, const void *data, size_t len);
 
-/* The 16 bytes whose lowercase hex is the 32 characters at hex (an S3
- * ETag, quotes removed).  Returns 0, or -EINVAL when hex does not start
- * with 32 lowercase hex digits followed by '\0'. */
-int hash_md5_from_hex(const char *hex, unsigned char out[16]);
+/* The MD5 an S3 ETag spells: 32 lowercase hex digits, quoted or not.
+ * Returns 0, or -EINVAL when etag is anything else (a multipart "-N"
+ * ETag, an SSE-KMS one). */
+int hash_md5_from_etag(const char *etag, unsigned char out[16]);
 
 /* The digests of one upload part. */
 #define HASH_WANT_SHA256 1u

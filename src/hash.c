@@ -79,8 +79,9 @@ static int hex_digit(char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-int hash_md5_from_hex(const char *hex, unsigned char out[16])
+int hash_md5_from_etag(const char *etag, unsigned char out[16])
 {
+	const char *hex = etag + (etag[0] == '"');
 	int i, hi, lo;
 
 	for (i = 0; i < 16; i++) {
@@ -90,7 +91,10 @@ int hash_md5_from_hex(const char *hex, unsigned char out[16])
 			return -EINVAL;
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
-	return hex[32] ? -EINVAL : 0;
+	/* The closing quote only when there was an opening one. */
+	if (hex != etag && hex[32] != '"')
+		return -EINVAL;
+	return hex[32 + (hex != etag)] ? -EINVAL : 0;
 }
 
 /* One table entry of the byte-at-a-time CRC-32C, computed on demand: the

@@ -110,17 +110,6 @@ static int grow_parts_locked(struct sink_s3 *s, unsigned part)
 	return 0;
 }
 
-/* The ETag S3 answered for a part, without its quotes. */
-static void bare_etag(const char *etag, char *out, size_t size)
-{
-	size_t n = strlen(etag);
-
-	if (n >= 2 && etag[0] == '"' && etag[n - 1] == '"')
-		snprintf(out, size, "%.*s", (int)(n - 2), etag + 1);
-	else
-		snprintf(out, size, "%s", etag);
-}
-
 static int store_etag(struct sink_s3 *s, unsigned part, char *etag,
 		      size_t len)
 {
@@ -148,7 +137,7 @@ static int s3_put_part(struct sink *sk, unsigned part, const void *data,
 		sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL,
 		sk->wants & SINK_WANT_CRC32C ? &dg->crc32c : NULL };
 	struct s3_error err;
-	char *etag = NULL, what[64], bare[80];
+	char *etag = NULL, what[64];
 	int rc;
 
 	rc = s3_multipart_upload_part(s->s3, s->bucket, s->key, s->upload_id,
@@ -158,8 +147,7 @@ static int s3_put_part(struct sink *sk, unsigned part, const void *data,
 		record_error(s, what, &err, rc);
 		return rc;
 	}
-	bare_etag(etag ? etag : "", bare, sizeof(bare));
-	out->is_md5 = !hash_md5_from_hex(bare, out->md5);
+	out->is_md5 = etag && !hash_md5_from_etag(etag, out->md5);
 	return store_etag(s, part, etag, len);
 }
 
@@ -183,20 +171,22 @@ static int check_parts(struct sink_s3 *s, unsigned n,
 		       size_t why_size)
 {
 	const struct s3_part_entry *e;
-	char answered[80];
+	char listed[80];
 	unsigned i;
 
 	for (i = 1; i <= n; i++) {
 		e = find_part(page, i);
-		bare_etag(s->etags[i - 1], answered, sizeof(answered));
+		/* ListParts' ETags come unquoted (s3_list.h), UploadPart's
+		 * as S3 sent them: quoted. */
+		snprintf(listed, sizeof(listed), "\"%s\"", e && e->etag ? e->etag : "");
 		if (!e)
 			snprintf(why, why_size, "part %u is missing", i);
 		else if (e->size != s->sent[i - 1])
 			snprintf(why, why_size, "part %u holds %lld bytes, %lld were sent",
 				 i, (long long)e->size, (long long)s->sent[i - 1]);
-		else if (!e->etag || strcmp(e->etag, answered))
+		else if (strcmp(listed, s->etags[i - 1]))
 			snprintf(why, why_size, "part %u's ETag %s is not the %s its UploadPart answered",
-				 i, e->etag ? e->etag : "(none)", answered);
+				 i, listed, s->etags[i - 1]);
 		else
 			continue;
 		return -EIO;

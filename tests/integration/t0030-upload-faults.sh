@@ -20,24 +20,6 @@ proxy_start
 head -c $((23 * MiB)) /dev/urandom >"$T/data"
 head -c $((3 * MiB)) /dev/urandom >"$T/small"
 
-# cp NAME [FILE] [ARGS...]: upload through the proxy; sets RC and ERR.
-cp_via_proxy() {
-	local name=$1 file=${2:-$T/data}
-	shift 2 || shift $#
-	proxy_mark
-	"$SC2S3" cp "$file" "s3://$B/$name" --endpoint-url "$PROXY_URL" --part-size 5M \
-		--concurrency 4 --quiet "$@" >"$T/logs/$name.out" 2>"$T/logs/$name.err"
-	RC=$?
-	ERR=$(cat "$T/logs/$name.err")
-}
-
-object_is() {	# object_is NAME FILE: the object reads back as FILE
-	rm -f "$T/back"
-	aws_s3 s3 cp "s3://$B/$1" "$T/back" --quiet 2>/dev/null && cmp -s "$2" "$T/back"
-}
-no_object() { ! aws_s3 s3api head-object --bucket "$B" --key "$1" >/dev/null 2>&1; }
-no_uploads() { [ "$(count_uploads "$B")" = 0 ]; }
-
 # outcome NAME FILE WANT: WANT=ok (exit 0, identical) or failed (exit 1,
 # nothing left); either way one of the two clean outcomes.
 outcome() {

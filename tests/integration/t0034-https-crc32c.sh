@@ -18,10 +18,6 @@ case $PROXY_URL in https://*) ;; *) die "the proxy does not speak TLS: $PROXY_UR
 
 # 3 parts of 5 MiB, the last one short.
 head -c $((12 * MiB + 5)) /dev/urandom >"$T/data"
-object_is() {
-	rm -f "$T/back"
-	aws_s3 s3 cp "s3://$B/$1" "$T/back" --quiet 2>/dev/null && cmp -s "$2" "$T/back"
-}
 
 proxy_mark
 AWS_CA_BUNDLE=$PROXY_CA "$SC2S3" cp "$T/data" "s3://$B/tls" --endpoint-url "$PROXY_URL" \

@@ -22,21 +22,6 @@ proxy_start
 head -c $((12 * MiB + 5)) /dev/urandom >"$T/data"
 head -c $((3 * MiB)) /dev/urandom >"$T/small"
 
-cp_via_proxy() {	# cp_via_proxy NAME FILE [ARGS...]: sets RC and ERR
-	local name=$1 file=$2
-	shift 2
-	proxy_mark
-	"$SC2S3" cp "$file" "s3://$B/$name" --endpoint-url "$PROXY_URL" --part-size 5M \
-		--concurrency 3 --quiet "$@" >"$T/logs/$name.out" 2>"$T/logs/$name.err"
-	RC=$?
-	ERR=$(cat "$T/logs/$name.err")
-}
-object_is() {	# object_is NAME FILE: the object reads back as FILE
-	rm -f "$T/back"
-	aws_s3 s3 cp "s3://$B/$1" "$T/back" --quiet 2>/dev/null && cmp -s "$2" "$T/back"
-}
-no_object() { ! aws_s3 s3api head-object --bucket "$B" --key "$1" >/dev/null 2>&1; }
-no_uploads() { [ "$(count_uploads "$B")" = 0 ]; }
 # The ETag S3 gives FILE uploaded in 5 MiB parts, computed here.
 multipart_etag() {
 	"$PY" - "$1" <<'PYEOF'

@@ -101,21 +101,30 @@ static void test_hash_part_one_pass(void)
 	free(b);
 }
 
-static void test_hash_md5_from_hex(void)
+static void test_hash_md5_from_etag(void)
 {
 	unsigned char md5[16], back[16];
-	char hex[40];
+	char hex[40], quoted[64];
 
 	hash_md5("abc", 3, md5);
 	hash_hex(md5, 16, hex);
-	CHECK_INT_EQ(hash_md5_from_hex(hex, back), 0);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", hex);
+	CHECK_INT_EQ(hash_md5_from_etag(hex, back), 0);
 	CHECK(!memcmp(md5, back, 16));
-	/* S3's ETags: lowercase, exactly 32 digits, nothing after */
-	CHECK_INT_EQ(hash_md5_from_hex("900150983CD24FB0D6963F7D28E17F72", back), -EINVAL);
-	CHECK_INT_EQ(hash_md5_from_hex("900150983cd24fb0d6963f7d28e17f7", back), -EINVAL);
-	CHECK_INT_EQ(hash_md5_from_hex("900150983cd24fb0d6963f7d28e17f72-2", back), -EINVAL);
-	CHECK_INT_EQ(hash_md5_from_hex("", back), -EINVAL);
-	CHECK_INT_EQ(hash_md5_from_hex("kms-opaque-etag", back), -EINVAL);
+	memset(back, 0, sizeof(back));
+	CHECK_INT_EQ(hash_md5_from_etag(quoted, back), 0);
+	CHECK(!memcmp(md5, back, 16));
+	/* S3's part ETags: lowercase, exactly 32 digits, nothing after */
+	CHECK_INT_EQ(hash_md5_from_etag("900150983CD24FB0D6963F7D28E17F72", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("900150983cd24fb0d6963f7d28e17f7", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"900150983cd24fb0d6963f7d28e17f7\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("900150983cd24fb0d6963f7d28e17f72-2", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"900150983cd24fb0d6963f7d28e17f72-2\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"900150983cd24fb0d6963f7d28e17f72", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("900150983cd24fb0d6963f7d28e17f72\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"kms-opaque-etag\"", back), -EINVAL);
 }
 
 int main(void)
@@ -123,6 +132,6 @@ int main(void)
 	RUN(test_hash_crc32c_vectors);
 	RUN(test_hash_crc32c_paths_agree);
 	RUN(test_hash_part_one_pass);
-	RUN(test_hash_md5_from_hex);
+	RUN(test_hash_md5_from_etag);
 	return CHECK_DONE();
 }
