@@ -66,7 +66,7 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			char **upload_id, struct s3_error *err);
 /* A part's digests, computed by the caller (all borrowed for the call).
  * No Content-MD5 goes with a part: the SHA-256 (plain HTTP) or TLS
- * (HTTPS) and the CRC-32C check its bytes (docs/SEMANTICS.md). */
+ * (HTTPS) and the CRC-32C check its bytes (docs/internals/uploader.md). */
 struct s3_part_digests {
 	/* 32 bytes signing the payload when s3_signs_payload; NULL:
 	 * computed here.  Unused otherwise. */
@@ -78,8 +78,8 @@ struct s3_part_digests {
 /* Whether UploadPart signs the payload with its SHA-256: over plain HTTP,
  * where S3 requires it (and rejects a body that does not match it with
  * XAmzContentSHA256Mismatch, retried).  Over HTTPS parts go as
- * UNSIGNED-PAYLOAD (TLS protects the bytes on the way), which trades a
- * SHA-256 pass over every byte (0.63 CPU s/GiB here) for nothing. */
+ * UNSIGNED-PAYLOAD (TLS protects the bytes on the way), which saves a
+ * SHA-256 pass over every byte (0.63 CPU s/GiB here). */
 int s3_signs_payload(const struct s3_client *s3);
 
 int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,

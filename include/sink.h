@@ -13,7 +13,8 @@
 struct sink;
 
 /* Digests of a part that a sink may want (sink.wants).  No MD5: S3 checks
- * a part by its SHA-256 or TLS, and its CRC-32C (docs/SEMANTICS.md). */
+ * a part by its SHA-256 or TLS, and its CRC-32C
+ * (docs/internals/uploader.md, "Integrity"). */
 #define SINK_WANT_SHA256 1u	/* a signed payload (S3 over plain HTTP) */
 #define SINK_WANT_CRC32C 2u	/* x-amz-checksum-crc32c */
 
