@@ -61,6 +61,9 @@ int s3_head_object(struct s3_client *s3, const char *bucket, const char *key,
 int s3_delete_object(struct s3_client *s3, const char *bucket,
 		     const char *key, struct s3_error *err);
 
+/* The upload is created with the CRC-32C checksum algorithm: AWS S3 takes
+ * x-amz-checksum-crc32c on UploadPart only then, and then wants every
+ * part's CRC-32C in Complete. */
 int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			const char *key, const struct s3_meta *meta,
 			char **upload_id, struct s3_error *err);
@@ -87,13 +90,19 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     unsigned part_number, const void *data, size_t len,
 			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err);
-/* etags[i] is part i + 1's ETag.  A 200 whose body is an <Error> fails
- * (and is retried when its code is a transient one).  -EALREADY: a retry
- * found no such upload, so an earlier attempt whose answer was lost may
- * have completed it; the caller must check the object. */
+/* A part as its UploadPart went, for Complete. */
+struct s3_part_done {
+	char *etag;		/* as UploadPart answered it (quoted) */
+	uint32_t crc32c;	/* as UploadPart sent it */
+};
+
+/* parts[i] is part i + 1.  A 200 whose body is an <Error> fails (and is
+ * retried when its code is a transient one).  -EALREADY: a retry found no
+ * such upload, so an earlier attempt whose answer was lost may have
+ * completed it; the caller must check the object. */
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
-			  unsigned n_parts, char *const *etags,
+			  unsigned n_parts, const struct s3_part_done *parts,
 			  struct s3_error *err);
 /* Every part S3 holds for the upload, appended to page (start from a
  * zeroed struct; release with s3_parts_page_release): ListParts, following

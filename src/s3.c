@@ -420,7 +420,7 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			const char *key, const struct s3_meta *meta,
 			char **upload_id, struct s3_error *err)
 {
-	struct sigv4_header h[S3_MAX_META + 1];
+	struct sigv4_header h[S3_MAX_META + 2];
 	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
 			     .query = "uploads", .extra = h };
 	struct s3_meta_names names;
@@ -429,6 +429,7 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	c.n_extra = meta_headers(meta, h, &names);
+	h[c.n_extra++] = (struct sigv4_header){ "x-amz-checksum-algorithm", "CRC32C" };
 	rc = s3_call(s3, &c, &resp, err);
 	if (!rc && s3_xml_find(resp.body.data, resp.body.len,
 			       "InitiateMultipartUploadResult/UploadId", id,
@@ -501,14 +502,18 @@ int s3_signs_payload(const struct s3_client *s3)
 	return strcmp(s3->scheme, "https") != 0;
 }
 
-static int complete_body(unsigned n, char *const *etags, struct buf *b)
+static int complete_body(unsigned n, const struct s3_part_done *parts,
+			 struct buf *b)
 {
-	unsigned i;
 	int rc = buf_appends(b, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+	char crc_b64[16];
+	unsigned i;
 
-	for (i = 0; !rc && i < n; i++)
-		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
-				 i + 1, etags[i]);
+	for (i = 0; !rc && i < n; i++) {
+		crc32c_base64(parts[i].crc32c, crc_b64);
+		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag><ChecksumCRC32C>%s</ChecksumCRC32C></Part>",
+				 i + 1, parts[i].etag, crc_b64);
+	}
 	if (!rc)
 		rc = buf_appends(b, "</CompleteMultipartUpload>");
 	return rc;
@@ -516,7 +521,7 @@ static int complete_body(unsigned n, char *const *etags, struct buf *b)
 
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
-			  unsigned n_parts, char *const *etags,
+			  unsigned n_parts, const struct s3_part_done *parts,
 			  struct s3_error *err)
 {
 	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
@@ -529,7 +534,7 @@ int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 	buf_init(&body, (size_t)n_parts * 128 + 256);
 	rc = upload_query(upload_id, 0, &q);
 	if (!rc)
-		rc = complete_body(n_parts, etags, &body);
+		rc = complete_body(n_parts, parts, &body);
 	c.query = buf_str(&q);
 	c.body = body.data;
 	c.body_len = body.len;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sink_s3: the sink interface over S3's PutObject and multipart calls.
- * Owns the upload id and the part ETags; never leaves an upload behind once
- * abort has been called.
+ * Owns the upload id and what each part went with (ETag, CRC-32C, size);
+ * never leaves an upload behind once abort has been called.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -25,11 +25,11 @@ struct sink_s3 {
 	char *upload_id;	/* set by begin, cleared by complete/abort */
 	const struct sink_s3_watch *watch;	/* NULL: none */
 	pthread_mutex_t lock;
-	/* What each UploadPart answered and how many bytes it sent, to
+	/* What each UploadPart answered and sent (the bytes counted), to
 	 * complete with and to check ListParts against. */
-	char **etags;		/* protected by lock; index part - 1 */
+	struct s3_part_done *parts;	/* protected by lock; index part - 1 */
 	int64_t *sent;		/* protected by lock; index part - 1 */
-	unsigned n_etags;	/* protected by lock */
+	unsigned n_parts;	/* protected by lock; room in both */
 	char error[512];	/* protected by lock */
 };
 
@@ -88,38 +88,39 @@ static void upload_over(struct sink_s3 *s)
 /* Room for part numbers up to part.  Called locked. */
 static int grow_parts_locked(struct sink_s3 *s, unsigned part)
 {
+	struct s3_part_done *grown;
 	int64_t *sent;
-	char **grown;
 	unsigned n;
 
-	if (part <= s->n_etags)
+	if (part <= s->n_parts)
 		return 0;
-	n = s->n_etags ? s->n_etags : 64;
+	n = s->n_parts ? s->n_parts : 64;
 	while (n < part)
 		n *= 2;
-	grown = realloc(s->etags, n * sizeof(*grown));
+	grown = realloc(s->parts, n * sizeof(*grown));
 	if (grown)
-		s->etags = grown;
+		s->parts = grown;
 	sent = realloc(s->sent, n * sizeof(*sent));
 	if (sent)
 		s->sent = sent;
 	if (!grown || !sent)
 		return -ENOMEM;
-	memset(grown + s->n_etags, 0, (n - s->n_etags) * sizeof(*grown));
-	s->n_etags = n;
+	memset(grown + s->n_parts, 0, (n - s->n_parts) * sizeof(*grown));
+	s->n_parts = n;
 	return 0;
 }
 
-static int store_etag(struct sink_s3 *s, unsigned part, char *etag,
-		      size_t len)
+static int store_part(struct sink_s3 *s, unsigned part, char *etag,
+		      uint32_t crc32c, size_t len)
 {
 	int rc;
 
 	pthread_mutex_lock(&s->lock);
 	rc = grow_parts_locked(s, part);
 	if (!rc) {
-		free(s->etags[part - 1]);
-		s->etags[part - 1] = etag;
+		free(s->parts[part - 1].etag);
+		s->parts[part - 1].etag = etag;
+		s->parts[part - 1].crc32c = crc32c;
 		s->sent[part - 1] = (int64_t)len;
 		etag = NULL;
 	}
@@ -133,9 +134,11 @@ static int s3_put_part(struct sink *sk, unsigned part, const void *data,
 		       struct sink_part_etag *out)
 {
 	struct sink_s3 *s = (struct sink_s3 *)sk;
+	/* Complete repeats every part's CRC-32C (s3.h): known here. */
+	uint32_t crc = sk->wants & SINK_WANT_CRC32C ? dg->crc32c :
+		       hash_crc32c(0, data, len);
 	struct s3_part_digests d = {
-		sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL,
-		sk->wants & SINK_WANT_CRC32C ? &dg->crc32c : NULL };
+		sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL, &crc };
 	struct s3_error err;
 	char *etag = NULL, what[64];
 	int rc;
@@ -148,7 +151,7 @@ static int s3_put_part(struct sink *sk, unsigned part, const void *data,
 		return rc;
 	}
 	out->is_md5 = etag && !hash_md5_from_etag(etag, out->md5);
-	return store_etag(s, part, etag, len);
+	return store_part(s, part, etag, crc, len);
 }
 
 /* Part number's entry in a ListParts answer, or NULL. */
@@ -184,9 +187,9 @@ static int check_parts(struct sink_s3 *s, unsigned n,
 		else if (e->size != s->sent[i - 1])
 			snprintf(why, why_size, "part %u holds %lld bytes, %lld were sent",
 				 i, (long long)e->size, (long long)s->sent[i - 1]);
-		else if (strcmp(listed, s->etags[i - 1]))
+		else if (strcmp(listed, s->parts[i - 1].etag))
 			snprintf(why, why_size, "part %u's ETag %s is not the %s its UploadPart answered",
-				 i, listed, s->etags[i - 1]);
+				 i, listed, s->parts[i - 1].etag);
 		else
 			continue;
 		return -EIO;
@@ -215,7 +218,7 @@ static int reconcile(struct sink_s3 *s, unsigned n, int rc,
 	log_info("CompleteMultipartUpload of 's3://%s/%s' answered %s, but ListParts holds every part as sent; completing again",
 		 s->bucket, s->key, err->code);
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id, n,
-				   s->etags, err);
+				   s->parts, err);
 out:
 	s3_parts_page_release(&page);
 	return rc;
@@ -229,10 +232,10 @@ static int s3_complete(struct sink *sk, unsigned n_parts)
 	int rc;
 
 	for (i = 0; i < n_parts; i++)
-		if (i >= s->n_etags || !s->etags[i])
+		if (i >= s->n_parts || !s->parts[i].etag)
 			return -EIO;
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id,
-				   n_parts, s->etags, &err);
+				   n_parts, s->parts, &err);
 	if (rc && (!strcmp(err.code, "InvalidPart") ||
 		   !strcmp(err.code, "InvalidPartOrder")))
 		rc = reconcile(s, n_parts, rc, &err);
@@ -309,9 +312,9 @@ static void s3_free(struct sink *sk)
 	struct sink_s3 *s = (struct sink_s3 *)sk;
 	unsigned i;
 
-	for (i = 0; i < s->n_etags; i++)
-		free(s->etags[i]);
-	free(s->etags);
+	for (i = 0; i < s->n_parts; i++)
+		free(s->parts[i].etag);
+	free(s->parts);
 	free(s->sent);
 	free(s->upload_id);
 	free(s->bucket);

@@ -106,6 +106,20 @@ def crc32c_b64(data):
     return base64.b64encode(struct.pack(">I", c ^ 0xFFFFFFFF)).decode()
 
 
+def complete_parts(body):
+    """A CompleteMultipartUpload body's parts: [number, ETag, CRC-32C or
+    None] each, in the order sent."""
+    out = []
+    for part in re.findall(rb"<Part>(.*?)</Part>", body, re.S):
+        def field(name):
+            m = re.search(rb"<%s>([^<]*)</%s>" % (name, name), part)
+            return m.group(1).decode() if m else None
+        number = field(b"PartNumber")
+        out.append([int(number) if number and number.isdigit() else number,
+                    field(b"ETag"), field(b"ChecksumCRC32C")])
+    return out
+
+
 def check_rule(rule):
     unknown = set(rule) - RULE_FIELDS
     if unknown:
@@ -316,6 +330,7 @@ class Handler(BaseHTTPRequestHandler):
             "content_type": h.get("Content-Type"),
             "range": h.get("Range"),
             "checksum_crc32c": h.get("x-amz-checksum-crc32c"),
+            "checksum_algorithm": h.get("x-amz-checksum-algorithm"),
             "signed_headers": signed,
             "sig": hashlib.sha256(sig.encode()).hexdigest()[:16] if sig else None,
             "has_token": "x-amz-security-token" in (k.lower() for k in h.keys()),
@@ -330,6 +345,8 @@ class Handler(BaseHTTPRequestHandler):
         entry["body_sha256"] = hashlib.sha256(body).hexdigest()
         if entry.get("checksum_crc32c") is not None:
             entry["body_crc32c"] = crc32c_b64(body)
+        if entry["op"] == "CompleteMultipartUpload":
+            entry["complete_parts"] = complete_parts(body)
 
     def run_rule(self, rule, entry):
         action = rule["action"] if rule else None

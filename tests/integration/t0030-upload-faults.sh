@@ -159,6 +159,15 @@ check "every PutObject carries Content-MD5 and its SHA-256, both signed" \
 	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] and e["content_sha256"] == e["body_sha256"] and {"content-md5", "x-amz-content-sha256"} <= set(e["signed_headers"].split(";")) for e in E if e["op"] == "PutObject")')" = True ]
 check "there were PutObjects to look at" \
 	[ "$(proxy_q 'sum(1 for e in E if e["op"] == "PutObject")')" -gt 0 ]
+# AWS S3 takes a part's x-amz-checksum-crc32c only in an upload created
+# with that algorithm, and then wants each part's CRC-32C in Complete.
+check "every CreateMultipartUpload names CRC32C as the checksum algorithm, signed" \
+	[ "$(proxy_q 'all(e["checksum_algorithm"] == "CRC32C" and "x-amz-checksum-algorithm" in e["signed_headers"].split(";") for e in E if e["op"] == "CreateMultipartUpload")')" = True ]
+UPLOAD='.split("uploadId=")[-1]'
+check "every CompleteMultipartUpload lists parts 1..N, each with the CRC-32C its stored UploadPart sent" \
+	[ "$(proxy_q "all([p[0] for p in c['complete_parts']] == list(range(1, len(c['complete_parts']) + 1)) and all(p[1] and p[2] and p[2] in {u['checksum_crc32c'] for u in E if u['op'] == 'UploadPart' and u['part'] == p[0] and u['status'] == 200 and u['query']$UPLOAD == c['query']$UPLOAD} for p in c['complete_parts']) for c in E if c['op'] == 'CompleteMultipartUpload')")" = True ]
+check "there were CompleteMultipartUploads to look at" \
+	[ "$(proxy_q 'sum(1 for e in E if e["op"] == "CompleteMultipartUpload" and e["complete_parts"])')" -gt 10 ]
 
 # The RGW is shared and keeps data in RAM: leave nothing behind.
 aws_s3 s3 rb --force "s3://$B" >/dev/null 2>&1 || true

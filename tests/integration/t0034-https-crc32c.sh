@@ -31,6 +31,8 @@ check "every part's x-amz-checksum-crc32c is the CRC-32C of its bytes" \
 	[ "$(proxy_q "all(e['checksum_crc32c'] and e['checksum_crc32c'] == e['body_crc32c'] for e in $PARTS)")" = True ]
 check "... and is signed" \
 	[ "$(proxy_q "all('x-amz-checksum-crc32c' in e['signed_headers'].split(';') for e in $PARTS)")" = True ]
+check "Complete lists each part's CRC-32C" \
+	[ "$(proxy_q "[p[2] for e in E if e['op'] == 'CompleteMultipartUpload' for p in e['complete_parts']] == [e['checksum_crc32c'] for e in sorted($PARTS, key=lambda e: e['part'])]")" = True ]
 check "no part carries a Content-MD5" \
 	[ "$(proxy_q "all(e['content_md5'] is None and 'content-md5' not in e['signed_headers'].split(';') for e in $PARTS)")" = True ]
 
