@@ -30,16 +30,22 @@ void hash_base64(const unsigned char *in, size_t n, char *out);
  * check), a bitwise loop otherwise. */
 uint32_t hash_crc32c(uint32_t crc, const void *data, size_t len);
 
+/* The MD5 an S3 ETag spells: 32 lowercase hex digits, quoted or not.
+ * Returns 0, or -EINVAL when etag is anything else (a multipart "-N"
+ * ETag, an SSE-KMS one). */
+int hash_md5_from_etag(const char *etag, unsigned char out[16]);
+
 /* The digests of one upload part. */
 #define HASH_WANT_SHA256 1u
 #define HASH_WANT_CRC32C 2u
+#define HASH_WANT_MD5 4u
 struct hash_part {
-	unsigned char md5[16];
+	unsigned char md5[16];		/* with HASH_WANT_MD5 */
 	unsigned char sha256[32];	/* with HASH_WANT_SHA256 */
 	uint32_t crc32c;		/* with HASH_WANT_CRC32C */
 };
 
-/* MD5 of data and, as want says, its SHA-256 and CRC-32C, in one pass:
+/* The digests of data that want names (others are left zero), in one pass:
  * chunk by chunk, every digest takes a chunk while it is in cache, so the
  * bytes come from memory once.  Returns 0, -ENOMEM or -EIO.  Any thread. */
 int hash_part(const void *data, size_t len, unsigned want,

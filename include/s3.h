@@ -61,26 +61,28 @@ int s3_head_object(struct s3_client *s3, const char *bucket, const char *key,
 int s3_delete_object(struct s3_client *s3, const char *bucket,
 		     const char *key, struct s3_error *err);
 
+/* The upload is created with the CRC-32C checksum algorithm: AWS S3 takes
+ * x-amz-checksum-crc32c on UploadPart only then, and then wants every
+ * part's CRC-32C in Complete. */
 int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			const char *key, const struct s3_meta *meta,
 			char **upload_id, struct s3_error *err);
-/* A part's digests, computed by the caller (all borrowed for the call). */
+/* A part's digests, computed by the caller (all borrowed for the call).
+ * No Content-MD5 goes with a part: the SHA-256 (plain HTTP) or TLS
+ * (HTTPS) and the CRC-32C check its bytes (docs/internals/uploader.md). */
 struct s3_part_digests {
-	const unsigned char *md5;	/* 16 bytes, sent as Content-MD5 so
-					 * S3 checks the bytes */
 	/* 32 bytes signing the payload when s3_signs_payload; NULL:
 	 * computed here.  Unused otherwise. */
 	const unsigned char *sha256;
-	/* Sent as x-amz-checksum-crc32c when !s3_signs_payload; NULL:
-	 * computed here.  Unused otherwise. */
+	/* Sent as x-amz-checksum-crc32c (signed); NULL: computed here. */
 	const uint32_t *crc32c;
 };
 
 /* Whether UploadPart signs the payload with its SHA-256: over plain HTTP,
- * where S3 requires it.  Over HTTPS parts go as UNSIGNED-PAYLOAD with an
- * x-amz-checksum-crc32c (TLS protects the bytes on the way, Content-MD5
- * and the CRC-32C check them at the end), which trades a SHA-256 pass over
- * every byte (0.63 CPU s/GiB here) for a CRC-32C one (0.11). */
+ * where S3 requires it (and rejects a body that does not match it with
+ * XAmzContentSHA256Mismatch, retried).  Over HTTPS parts go as
+ * UNSIGNED-PAYLOAD (TLS protects the bytes on the way), which saves a
+ * SHA-256 pass over every byte (0.63 CPU s/GiB here). */
 int s3_signs_payload(const struct s3_client *s3);
 
 int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
@@ -88,13 +90,19 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     unsigned part_number, const void *data, size_t len,
 			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err);
-/* etags[i] is part i + 1's ETag.  A 200 whose body is an <Error> fails
- * (and is retried when its code is a transient one).  -EALREADY: a retry
- * found no such upload, so an earlier attempt whose answer was lost may
- * have completed it; the caller must check the object. */
+/* A part as its UploadPart went, for Complete. */
+struct s3_part_done {
+	char *etag;		/* as UploadPart answered it (quoted) */
+	uint32_t crc32c;	/* as UploadPart sent it */
+};
+
+/* parts[i] is part i + 1.  A 200 whose body is an <Error> fails (and is
+ * retried when its code is a transient one).  -EALREADY: a retry found no
+ * such upload, so an earlier attempt whose answer was lost may have
+ * completed it; the caller must check the object. */
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
-			  unsigned n_parts, char *const *etags,
+			  unsigned n_parts, const struct s3_part_done *parts,
 			  struct s3_error *err);
 /* Every part S3 holds for the upload, appended to page (start from a
  * zeroed struct; release with s3_parts_page_release): ListParts, following

@@ -12,15 +12,24 @@
 
 struct sink;
 
-/* Digests of a part beyond its MD5 that a sink may want (sink.wants). */
+/* Digests of a part that a sink may want (sink.wants).  No MD5: S3 checks
+ * a part by its SHA-256 or TLS, and its CRC-32C
+ * (docs/internals/uploader.md, "Integrity"). */
 #define SINK_WANT_SHA256 1u	/* a signed payload (S3 over plain HTTP) */
 #define SINK_WANT_CRC32C 2u	/* x-amz-checksum-crc32c */
 
 /* A part's digests, computed by the uploader in one pass over its bytes. */
 struct sink_digests {
-	unsigned char md5[16];
 	unsigned char sha256[32];	/* when wants has SINK_WANT_SHA256 */
 	uint32_t crc32c;		/* when wants has SINK_WANT_CRC32C */
+};
+
+/* What the store answered for a stored part: its ETag, which S3 makes the
+ * MD5 of the bytes it stored (the uploader builds the object's expected
+ * ETag from these), except under some encryptions (SSE-KMS, SSE-C). */
+struct sink_part_etag {
+	unsigned char md5[16];	/* when is_md5 */
+	int is_md5;		/* 0: the ETag is not 32 hex digits */
 };
 
 struct sink_ops {
@@ -30,8 +39,11 @@ struct sink_ops {
 	/* Start a multipart upload.  Then put_part may be called from
 	 * several threads at once, for part numbers 1..N in any order. */
 	int (*begin)(struct sink *sk);
+	/* d holds the digests sk->wants names, computed from data, so that
+	 * the sink need not read the bytes again; *etag is set on success. */
 	int (*put_part)(struct sink *sk, unsigned part, const void *data,
-			size_t len, const unsigned char md5[16]);
+			size_t len, const struct sink_digests *d,
+			struct sink_part_etag *etag);
 	int (*complete)(struct sink *sk, unsigned n_parts);
 	/* Drop an upload begun and not completed; safe to call twice. */
 	int (*abort)(struct sink *sk);
@@ -42,17 +54,11 @@ struct sink_ops {
 	/* A line saying why the last call failed; borrowed. */
 	const char *(*last_error)(struct sink *sk);
 	void (*free)(struct sink *sk);
-	/* Optional (NULL: put_part is used): put_part with the digests sk->wants
-	 * already computed, so that the sink need not read the bytes again.
-	 * Same contract as put_part. */
-	int (*put_part_digests)(struct sink *sk, unsigned part,
-				const void *data, size_t len,
-				const struct sink_digests *d);
 };
 
 struct sink {
 	const struct sink_ops *ops;
-	unsigned wants;		/* SINK_WANT_*, read with put_part_digests */
+	unsigned wants;		/* SINK_WANT_*: what put_part's d holds */
 };
 
 struct s3_client;

@@ -73,7 +73,9 @@ int upload_run(const struct upload_conf *conf, struct source *src,
  * (-1: unknown), with base the configured part size. */
 size_t upload_part_size(int64_t total, unsigned part, size_t base);
 
-/* The ETag S3 gives a multipart object: hex MD5 of the parts' MD5s, "-N". */
+/* The ETag S3 gives a multipart object: hex MD5 of the parts' MD5s, "-N".
+ * The uploader feeds it the MD5s S3 answered as the parts' ETags, so that a
+ * match says Complete assembled exactly the parts sent, in order. */
 void upload_multipart_etag(const unsigned char (*md5s)[16], unsigned n,
 			   char out[48]);
 

@@ -72,6 +72,31 @@ void hash_base64(const unsigned char *in, size_t n, char *out)
 	EVP_EncodeBlock((unsigned char *)out, in, (int)n);
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+int hash_md5_from_etag(const char *etag, unsigned char out[16])
+{
+	const char *hex = etag + (etag[0] == '"');
+	int i, hi, lo;
+
+	for (i = 0; i < 16; i++) {
+		hi = hex_digit(hex[2 * i]);
+		lo = hi < 0 ? -1 : hex_digit(hex[2 * i + 1]);
+		if (lo < 0)
+			return -EINVAL;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	/* The closing quote only when there was an opening one. */
+	if (hex != etag && hex[32] != '"')
+		return -EINVAL;
+	return hex[32 + (hex != etag)] ? -EINVAL : 0;
+}
+
 /* One table entry of the byte-at-a-time CRC-32C, computed on demand: the
  * fallback for CPUs without SSE 4.2 is rare and may be slow, and a
  * computed table would be global state. */
@@ -125,27 +150,42 @@ uint32_t hash_crc32c(uint32_t crc, const void *data, size_t len)
 	return hash_crc32c_sw(crc, data, len);
 }
 
+/* One digest's context, or NULL when want lacks its flag (*ok stays 1);
+ * *ok turns 0 when it cannot be made. */
+static EVP_MD_CTX *digest_start(unsigned want, unsigned flag,
+				const EVP_MD *md, int *ok)
+{
+	EVP_MD_CTX *ctx;
+
+	if (!(want & flag))
+		return NULL;
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL))
+		*ok = 0;
+	return ctx;
+}
+
 int hash_part(const void *data, size_t len, unsigned want,
 	      struct hash_part *out)
 {
-	EVP_MD_CTX *md5 = EVP_MD_CTX_new(), *sha = NULL;
 	const unsigned char *p = data;
+	EVP_MD_CTX *md5, *sha;
+	int rc = -ENOMEM, ok = 1;
 	size_t off, n;
-	int rc = -ENOMEM, ok;
 
-	if (!md5 || ((want & HASH_WANT_SHA256) && !(sha = EVP_MD_CTX_new())))
-		goto out;
 	memset(out, 0, sizeof(*out));
-	ok = EVP_DigestInit_ex(md5, EVP_md5(), NULL) &&
-	     (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL));
+	md5 = digest_start(want, HASH_WANT_MD5, EVP_md5(), &ok);
+	sha = digest_start(want, HASH_WANT_SHA256, EVP_sha256(), &ok);
+	if (!ok)
+		goto out;
 	for (off = 0; ok && off < len; off += n) {
 		n = len - off < HASH_CHUNK ? len - off : HASH_CHUNK;
-		ok = EVP_DigestUpdate(md5, p + off, n) &&
+		ok = (!md5 || EVP_DigestUpdate(md5, p + off, n)) &&
 		     (!sha || EVP_DigestUpdate(sha, p + off, n));
 		if (want & HASH_WANT_CRC32C)
 			out->crc32c = hash_crc32c(out->crc32c, p + off, n);
 	}
-	ok = ok && EVP_DigestFinal_ex(md5, out->md5, NULL) &&
+	ok = ok && (!md5 || EVP_DigestFinal_ex(md5, out->md5, NULL)) &&
 	     (!sha || EVP_DigestFinal_ex(sha, out->sha256, NULL));
 	rc = ok ? 0 : -EIO;
 out:

@@ -167,11 +167,14 @@ static void s3_parse_error(const struct http_response *resp,
 			 resp->status == 400 ? "BadRequest" : "HTTPError");
 }
 
+/* XAmzContentSHA256Mismatch and BadDigest: the body did not match its
+ * signed SHA-256 or its Content-MD5, i.e. bytes were damaged on the way;
+ * the next attempt sends them again from memory. */
 static int s3_code_retryable(const char *code)
 {
 	static const char *const codes[] = { "SlowDown", "InternalError",
 		"RequestTimeout", "RequestTimeTooSkewed", "ServiceUnavailable",
-		NULL };
+		"XAmzContentSHA256Mismatch", "BadDigest", NULL };
 	const char *const *c;
 
 	for (c = codes; *c; c++)
@@ -417,7 +420,7 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			const char *key, const struct s3_meta *meta,
 			char **upload_id, struct s3_error *err)
 {
-	struct sigv4_header h[S3_MAX_META + 1];
+	struct sigv4_header h[S3_MAX_META + 2];
 	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
 			     .query = "uploads", .extra = h };
 	struct s3_meta_names names;
@@ -426,6 +429,7 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	c.n_extra = meta_headers(meta, h, &names);
+	h[c.n_extra++] = (struct sigv4_header){ "x-amz-checksum-algorithm", "CRC32C" };
 	rc = s3_call(s3, &c, &resp, err);
 	if (!rc && s3_xml_find(resp.body.data, resp.body.len,
 			       "InitiateMultipartUploadResult/UploadId", id,
@@ -468,9 +472,8 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err)
 {
-	char md5_b64[32], crc_b64[16], sha_hex[65];
-	struct sigv4_header h[2] = { { "Content-MD5", md5_b64 },
-				     { "x-amz-checksum-crc32c", crc_b64 } };
+	char crc_b64[16], sha_hex[65];
+	struct sigv4_header h[1] = { { "x-amz-checksum-crc32c", crc_b64 } };
 	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
 			     .extra = h, .n_extra = 1, .body = data,
 			     .body_len = len, .part = part_number };
@@ -478,12 +481,10 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	buf_init(&q, 2048);
-	hash_base64(d->md5, 16, md5_b64);
+	crc32c_base64(d->crc32c ? *d->crc32c : hash_crc32c(0, data, len),
+		      crc_b64);
 	if (!s3_signs_payload(s3)) {
 		c.payload_hash = SIGV4_UNSIGNED_PAYLOAD;
-		crc32c_base64(d->crc32c ? *d->crc32c :
-			      hash_crc32c(0, data, len), crc_b64);
-		c.n_extra = 2;
 	} else if (d->sha256) {
 		hash_hex(d->sha256, 32, sha_hex);
 		c.payload_hash = sha_hex;
@@ -501,14 +502,18 @@ int s3_signs_payload(const struct s3_client *s3)
 	return strcmp(s3->scheme, "https") != 0;
 }
 
-static int complete_body(unsigned n, char *const *etags, struct buf *b)
+static int complete_body(unsigned n, const struct s3_part_done *parts,
+			 struct buf *b)
 {
-	unsigned i;
 	int rc = buf_appends(b, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+	char crc_b64[16];
+	unsigned i;
 
-	for (i = 0; !rc && i < n; i++)
-		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag></Part>",
-				 i + 1, etags[i]);
+	for (i = 0; !rc && i < n; i++) {
+		crc32c_base64(parts[i].crc32c, crc_b64);
+		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag><ChecksumCRC32C>%s</ChecksumCRC32C></Part>",
+				 i + 1, parts[i].etag, crc_b64);
+	}
 	if (!rc)
 		rc = buf_appends(b, "</CompleteMultipartUpload>");
 	return rc;
@@ -516,7 +521,7 @@ static int complete_body(unsigned n, char *const *etags, struct buf *b)
 
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
-			  unsigned n_parts, char *const *etags,
+			  unsigned n_parts, const struct s3_part_done *parts,
 			  struct s3_error *err)
 {
 	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
@@ -529,7 +534,7 @@ int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 	buf_init(&body, (size_t)n_parts * 128 + 256);
 	rc = upload_query(upload_id, 0, &q);
 	if (!rc)
-		rc = complete_body(n_parts, etags, &body);
+		rc = complete_body(n_parts, parts, &body);
 	c.query = buf_str(&q);
 	c.body = body.data;
 	c.body_len = body.len;

@@ -67,19 +67,11 @@ static int ms_begin(struct sink *sk)
 }
 
 static int ms_put_part(struct sink *sk, unsigned part, const void *d, size_t n,
-		       const unsigned char md5[16])
+		       const struct sink_digests *dg, struct sink_part_etag *etag)
 {
 	struct sink *in = ((struct meta_sink *)sk)->inner;
 
-	return in->ops->put_part(in, part, d, n, md5);
-}
-
-static int ms_put_part_digests(struct sink *sk, unsigned part, const void *d,
-			       size_t n, const struct sink_digests *dg)
-{
-	struct sink *in = ((struct meta_sink *)sk)->inner;
-
-	return in->ops->put_part_digests(in, part, d, n, dg);
+	return in->ops->put_part(in, part, d, n, dg, etag);
 }
 
 static int ms_complete(struct sink *sk, unsigned n)
@@ -130,7 +122,6 @@ static const struct sink_ops meta_sink_ops = {
 	.put_whole = ms_put_whole,
 	.begin = ms_begin,
 	.put_part = ms_put_part,
-	.put_part_digests = ms_put_part_digests,
 	.complete = ms_complete,
 	.abort = ms_abort,
 	.stat = ms_stat,
@@ -214,8 +205,8 @@ static int open_sink(void *arg, const char *file, const char *bucket,
 	}
 	sink_s3_set_watch(ms->inner, s3_guard_watch(c->guard));
 	/* The uploader hashes a part once for every digest the S3 sink
-	 * signs with, and hands them through. */
-	ms->base.wants = ms->inner->ops->put_part_digests ? ms->inner->wants : 0;
+	 * sends, and hands them through. */
+	ms->base.wants = ms->inner->wants;
 	*out = &ms->base;
 	return 0;
 }

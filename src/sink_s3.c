@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sink_s3: the sink interface over S3's PutObject and multipart calls.
- * Owns the upload id and the part ETags; never leaves an upload behind once
- * abort has been called.
+ * Owns the upload id and what each part went with (ETag, CRC-32C, size);
+ * never leaves an upload behind once abort has been called.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,12 +16,6 @@
 #include "s3_list.h"
 #include "sink.h"
 
-/* What was sent as one part, to check S3's ListParts against. */
-struct part_sent {
-	int64_t size;
-	unsigned char md5[16];
-};
-
 struct sink_s3 {
 	struct sink base;
 	struct s3_client *s3;
@@ -31,9 +25,11 @@ struct sink_s3 {
 	char *upload_id;	/* set by begin, cleared by complete/abort */
 	const struct sink_s3_watch *watch;	/* NULL: none */
 	pthread_mutex_t lock;
-	char **etags;		/* protected by lock; index part - 1 */
-	struct part_sent *sent;	/* protected by lock; index part - 1 */
-	unsigned n_etags;	/* protected by lock */
+	/* What each UploadPart answered and sent (the bytes counted), to
+	 * complete with and to check ListParts against. */
+	struct s3_part_done *parts;	/* protected by lock; index part - 1 */
+	int64_t *sent;		/* protected by lock; index part - 1 */
+	unsigned n_parts;	/* protected by lock; room in both */
 	char error[512];	/* protected by lock */
 };
 
@@ -92,40 +88,40 @@ static void upload_over(struct sink_s3 *s)
 /* Room for part numbers up to part.  Called locked. */
 static int grow_parts_locked(struct sink_s3 *s, unsigned part)
 {
-	struct part_sent *sent;
-	char **grown;
+	struct s3_part_done *grown;
+	int64_t *sent;
 	unsigned n;
 
-	if (part <= s->n_etags)
+	if (part <= s->n_parts)
 		return 0;
-	n = s->n_etags ? s->n_etags : 64;
+	n = s->n_parts ? s->n_parts : 64;
 	while (n < part)
 		n *= 2;
-	grown = realloc(s->etags, n * sizeof(*grown));
+	grown = realloc(s->parts, n * sizeof(*grown));
 	if (grown)
-		s->etags = grown;
+		s->parts = grown;
 	sent = realloc(s->sent, n * sizeof(*sent));
 	if (sent)
 		s->sent = sent;
 	if (!grown || !sent)
 		return -ENOMEM;
-	memset(grown + s->n_etags, 0, (n - s->n_etags) * sizeof(*grown));
-	s->n_etags = n;
+	memset(grown + s->n_parts, 0, (n - s->n_parts) * sizeof(*grown));
+	s->n_parts = n;
 	return 0;
 }
 
-static int store_etag(struct sink_s3 *s, unsigned part, char *etag,
-		      size_t len, const unsigned char md5[16])
+static int store_part(struct sink_s3 *s, unsigned part, char *etag,
+		      uint32_t crc32c, size_t len)
 {
 	int rc;
 
 	pthread_mutex_lock(&s->lock);
 	rc = grow_parts_locked(s, part);
 	if (!rc) {
-		free(s->etags[part - 1]);
-		s->etags[part - 1] = etag;
-		s->sent[part - 1].size = (int64_t)len;
-		memcpy(s->sent[part - 1].md5, md5, 16);
+		free(s->parts[part - 1].etag);
+		s->parts[part - 1].etag = etag;
+		s->parts[part - 1].crc32c = crc32c;
+		s->sent[part - 1] = (int64_t)len;
 		etag = NULL;
 	}
 	pthread_mutex_unlock(&s->lock);
@@ -133,51 +129,29 @@ static int store_etag(struct sink_s3 *s, unsigned part, char *etag,
 	return rc;
 }
 
-static int put_part_with(struct sink_s3 *s, unsigned part, const void *data,
-			 size_t len, const struct s3_part_digests *d)
+static int s3_put_part(struct sink *sk, unsigned part, const void *data,
+		       size_t len, const struct sink_digests *dg,
+		       struct sink_part_etag *out)
 {
+	struct sink_s3 *s = (struct sink_s3 *)sk;
+	/* Complete repeats every part's CRC-32C (s3.h): known here. */
+	uint32_t crc = sk->wants & SINK_WANT_CRC32C ? dg->crc32c :
+		       hash_crc32c(0, data, len);
+	struct s3_part_digests d = {
+		sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL, &crc };
 	struct s3_error err;
 	char *etag = NULL, what[64];
 	int rc;
 
 	rc = s3_multipart_upload_part(s->s3, s->bucket, s->key, s->upload_id,
-				      part, data, len, d, &etag, &err);
+				      part, data, len, &d, &etag, &err);
 	if (rc) {
 		snprintf(what, sizeof(what), "UploadPart %u of", part);
 		record_error(s, what, &err, rc);
 		return rc;
 	}
-	return store_etag(s, part, etag, len, d->md5);
-}
-
-/* A caller that computed only the MD5 (a wrapping sink): s3.c computes
- * what else the request needs. */
-static int s3_put_part(struct sink *sk, unsigned part, const void *data,
-		       size_t len, const unsigned char md5[16])
-{
-	struct s3_part_digests d = { md5, NULL, NULL };
-
-	return put_part_with((struct sink_s3 *)sk, part, data, len, &d);
-}
-
-static int s3_put_part_digests(struct sink *sk, unsigned part,
-			       const void *data, size_t len,
-			       const struct sink_digests *dg)
-{
-	struct s3_part_digests d = {
-		dg->md5, sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL,
-		sk->wants & SINK_WANT_CRC32C ? &dg->crc32c : NULL };
-
-	return put_part_with((struct sink_s3 *)sk, part, data, len, &d);
-}
-
-/* Whether etag (quotes removed) is the hex of md5. */
-static int etag_is_md5(const char *etag, const unsigned char md5[16])
-{
-	char hex[33];
-
-	hash_hex(md5, 16, hex);
-	return !strcmp(etag, hex);
+	out->is_md5 = etag && !hash_md5_from_etag(etag, out->md5);
+	return store_part(s, part, etag, crc, len);
 }
 
 /* Part number's entry in a ListParts answer, or NULL. */
@@ -192,43 +166,40 @@ static const struct s3_part_entry *find_part(const struct s3_parts_page *p,
 	return NULL;
 }
 
-/* Check every part S3 holds against what was sent; adopt S3's ETag where
- * ours differs but S3's is the MD5 of our bytes (an ETag mangled or lost
- * on the way back).  Returns 0 when every part is there as sent, else
- * -EIO with the first difference in why. */
+/* Check every part S3 holds against what was sent: its size, and its ETag
+ * against the one its UploadPart answered.  Returns 0 when every part is
+ * there as sent, else -EIO with the first difference in why. */
 static int check_parts(struct sink_s3 *s, unsigned n,
 		       const struct s3_parts_page *page, char *why,
 		       size_t why_size)
 {
 	const struct s3_part_entry *e;
-	char *quoted;
+	char listed[80];
 	unsigned i;
 
 	for (i = 1; i <= n; i++) {
 		e = find_part(page, i);
+		/* ListParts' ETags come unquoted (s3_list.h), UploadPart's
+		 * as S3 sent them: quoted. */
+		snprintf(listed, sizeof(listed), "\"%s\"", e && e->etag ? e->etag : "");
 		if (!e)
 			snprintf(why, why_size, "part %u is missing", i);
-		else if (e->size != s->sent[i - 1].size)
+		else if (e->size != s->sent[i - 1])
 			snprintf(why, why_size, "part %u holds %lld bytes, %lld were sent",
-				 i, (long long)e->size, (long long)s->sent[i - 1].size);
-		else if (!etag_is_md5(e->etag, s->sent[i - 1].md5))
-			snprintf(why, why_size, "part %u's ETag %s is not the MD5 of the bytes sent",
-				 i, e->etag);
-		else if (asprintf(&quoted, "\"%s\"", e->etag) < 0)
-			return -ENOMEM;
-		else {
-			free(s->etags[i - 1]);
-			s->etags[i - 1] = quoted;
+				 i, (long long)e->size, (long long)s->sent[i - 1]);
+		else if (strcmp(listed, s->parts[i - 1].etag))
+			snprintf(why, why_size, "part %u's ETag %s is not the %s its UploadPart answered",
+				 i, listed, s->parts[i - 1].etag);
+		else
 			continue;
-		}
 		return -EIO;
 	}
 	return 0;
 }
 
 /* Complete answered InvalidPart or InvalidPartOrder: ask ListParts what
- * S3 holds.  When every part is there as sent, complete once more with
- * S3's own ETags; otherwise say which part differs.  rc and err are
+ * S3 holds.  When every part is there as sent, complete once more (the
+ * first answer was S3's mistake); otherwise say which part differs.  rc and err are
  * Complete's failure, kept when ListParts cannot help. */
 static int reconcile(struct sink_s3 *s, unsigned n, int rc,
 		     struct s3_error *err)
@@ -247,7 +218,7 @@ static int reconcile(struct sink_s3 *s, unsigned n, int rc,
 	log_info("CompleteMultipartUpload of 's3://%s/%s' answered %s, but ListParts holds every part as sent; completing again",
 		 s->bucket, s->key, err->code);
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id, n,
-				   s->etags, err);
+				   s->parts, err);
 out:
 	s3_parts_page_release(&page);
 	return rc;
@@ -261,10 +232,10 @@ static int s3_complete(struct sink *sk, unsigned n_parts)
 	int rc;
 
 	for (i = 0; i < n_parts; i++)
-		if (i >= s->n_etags || !s->etags[i])
+		if (i >= s->n_parts || !s->parts[i].etag)
 			return -EIO;
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id,
-				   n_parts, s->etags, &err);
+				   n_parts, s->parts, &err);
 	if (rc && (!strcmp(err.code, "InvalidPart") ||
 		   !strcmp(err.code, "InvalidPartOrder")))
 		rc = reconcile(s, n_parts, rc, &err);
@@ -341,9 +312,9 @@ static void s3_free(struct sink *sk)
 	struct sink_s3 *s = (struct sink_s3 *)sk;
 	unsigned i;
 
-	for (i = 0; i < s->n_etags; i++)
-		free(s->etags[i]);
-	free(s->etags);
+	for (i = 0; i < s->n_parts; i++)
+		free(s->parts[i].etag);
+	free(s->parts);
 	free(s->sent);
 	free(s->upload_id);
 	free(s->bucket);
@@ -367,7 +338,6 @@ static const struct sink_ops sink_s3_ops = {
 	.remove = s3_remove,
 	.last_error = s3_last_error,
 	.free = s3_free,
-	.put_part_digests = s3_put_part_digests,
 };
 
 int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
@@ -378,9 +348,9 @@ int sink_s3_new(struct s3_client *s3, const char *bucket, const char *key,
 	if (!s)
 		return -ENOMEM;
 	s->base.ops = &sink_s3_ops;
-	/* What UploadPart will send besides Content-MD5 (s3.h). */
-	s->base.wants = s3_signs_payload(s3) ? SINK_WANT_SHA256 :
-			SINK_WANT_CRC32C;
+	/* What UploadPart sends (s3.h): the uploader hashes a part once. */
+	s->base.wants = SINK_WANT_CRC32C |
+			(s3_signs_payload(s3) ? SINK_WANT_SHA256 : 0);
 	s->s3 = s3;
 	s->meta = meta;
 	s->bucket = strdup(bucket);

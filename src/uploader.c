@@ -42,8 +42,12 @@ struct pipeline {
 	int closing;			/* protected by lock */
 	int failed;			/* protected by lock; first error */
 	char error[1024];		/* protected by lock */
+	/* The parts' ETags as S3 answered them (binary MD5s; a single PUT's
+	 * MD5 computed here), for the final check. */
 	unsigned char (*md5s)[16];	/* protected by lock; index part - 1 */
 	unsigned md5_cap;		/* protected by lock */
+	unsigned opaque_etags;		/* protected by lock; parts whose ETag
+					 * is no MD5 (SSE-KMS, ...) */
 	int64_t sent;			/* protected by lock */
 	int64_t total;
 	/* Parallel reads only: the next part to claim and where it starts. */
@@ -176,11 +180,13 @@ static struct slot *take_queued(struct pipeline *p)
 }
 
 static void finish_part(struct pipeline *p, struct slot *s, int rc,
-			const unsigned char md5[16])
+			const struct sink_part_etag *etag)
 {
 	pthread_mutex_lock(&p->lock);
-	if (!rc)
-		rc = store_md5_locked(p, s->part, md5);
+	if (!rc && etag->is_md5)
+		rc = store_md5_locked(p, s->part, etag->md5);
+	else if (!rc)
+		p->opaque_etags++;
 	if (rc)
 		fail_locked(p, rc, p->sink->ops->last_error(p->sink));
 	else
@@ -193,12 +199,12 @@ static void finish_part(struct pipeline *p, struct slot *s, int rc,
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Hash a part once for every digest the sink wants (one pass: hash.h),
- * then send it. */
+/* Hash a part once for every digest the sink wants (one pass: hash.h; no
+ * MD5, the part's ETag stands for it), then send it. */
 static void send_part(struct pipeline *p, struct slot *s)
 {
-	const struct sink_ops *ops = p->sink->ops;
-	unsigned wants = ops->put_part_digests ? p->sink->wants : 0;
+	unsigned wants = p->sink->wants;
+	struct sink_part_etag etag = { { 0 }, 0 };
 	struct sink_digests d;
 	struct hash_part h;
 	int rc;
@@ -206,18 +212,16 @@ static void send_part(struct pipeline *p, struct slot *s)
 	rc = hash_part(s->data, s->len,
 		       (wants & SINK_WANT_SHA256 ? HASH_WANT_SHA256 : 0) |
 		       (wants & SINK_WANT_CRC32C ? HASH_WANT_CRC32C : 0), &h);
-	if (rc)
+	if (rc) {
 		fail_now(p, rc, rc == -ENOMEM ? "cannot hash a part: out of memory" :
 			 "cannot hash a part");
-	else if (ops->put_part_digests) {
-		memcpy(d.md5, h.md5, sizeof(d.md5));
+	} else {
 		memcpy(d.sha256, h.sha256, sizeof(d.sha256));
 		d.crc32c = h.crc32c;
-		rc = ops->put_part_digests(p->sink, s->part, s->data, s->len, &d);
-	} else {
-		rc = ops->put_part(p->sink, s->part, s->data, s->len, h.md5);
+		rc = p->sink->ops->put_part(p->sink, s->part, s->data, s->len,
+					    &d, &etag);
 	}
-	finish_part(p, s, rc, h.md5);
+	finish_part(p, s, rc, &etag);
 }
 
 static void *worker_main(void *arg)
@@ -605,7 +609,10 @@ static int looks_like_md5(const char *etag)
 	       (etag[32] == '\0' || etag[32] == '-');
 }
 
-/* The stored object must have the bytes we sent, or it goes. */
+/* The stored object must have the bytes we sent, or it goes: its size,
+ * and its ETag, the MD5 of the bytes (single PUT) or the one S3 builds
+ * from the parts' ETags (multipart: Complete took exactly the parts sent,
+ * in order).  No ETag check when S3's are no MD5s (SSE-KMS, SSE-C). */
 static int verify(struct pipeline *p, int64_t bytes, unsigned parts,
 		  struct upload_result *out)
 {
@@ -617,16 +624,19 @@ static int verify(struct pipeline *p, int64_t bytes, unsigned parts,
 		return fail_now(p, rc, p->sink->ops->last_error(p->sink));
 	strip_quotes(etag, out->etag, sizeof(out->etag));
 	free(etag);
-	if (parts)
-		upload_multipart_etag((const unsigned char (*)[16])p->md5s, parts, expect);
-	else
+	expect[0] = '\0';
+	if (!parts)
 		hash_hex(p->md5s[0], 16, expect);
+	else if (!p->opaque_etags)
+		upload_multipart_etag((const unsigned char (*)[16])p->md5s, parts, expect);
 	if (size != bytes)
 		snprintf(why, sizeof(why), "stored object has %lld bytes, %lld were sent",
 			 (long long)size, (long long)bytes);
-	else if (looks_like_md5(out->etag) && strcmp(out->etag, expect))
-		snprintf(why, sizeof(why), "stored object's ETag %s differs from the %s computed from the bytes sent",
-			 out->etag, expect);
+	else if (expect[0] && looks_like_md5(out->etag) &&
+		 strcmp(out->etag, expect))
+		snprintf(why, sizeof(why), "stored object's ETag %s differs from the %s %s",
+			 out->etag, expect, parts ? "expected from the ETags of the parts sent" :
+			 "computed from the bytes sent");
 	else
 		return 0;
 	p->sink->ops->remove(p->sink);

@@ -9,7 +9,8 @@ and injects the failures S3 clients must survive, by rule: an error status
 (503 SlowDown, 500 InternalError, ...) on chosen operations and part numbers,
 a 200 whose body is an <Error> (with leading white-space keep-alives, as S3
 sends them while it works on a CompleteMultipartUpload), a connection
-dropped in the middle of a request body, and latency.
+dropped in the middle of a request body, a request body damaged on its way
+to the server, and latency.
 
 Rules are given at start (--rule JSON, repeatable) and changed at run time
 through the admin endpoint under /_proxy/ on the same port (S3 bucket names
@@ -23,6 +24,7 @@ import http.client
 import itertools
 import json
 import os
+import re
 import signal
 import socket
 import ssl
@@ -39,10 +41,10 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
 # Query parameters of presigned URLs: never logged.
 SECRET_PARAMS = {"x-amz-signature", "x-amz-security-token", "x-amz-credential",
                  "signature", "awsaccesskeyid"}
-ACTIONS = {"status", "error200", "drop", "delay", "truncate"}
+ACTIONS = {"status", "error200", "drop", "delay", "truncate", "corrupt"}
 RULE_FIELDS = {"op", "method", "part", "key", "action", "status", "code",
                "message", "times", "skip", "forward", "whitespace",
-               "keepalive_ms", "after_bytes", "delay_ms", "name"}
+               "keepalive_ms", "after_bytes", "delay_ms", "name", "at_byte"}
 DEFAULT_STATUS = {"SlowDown": 503, "ServiceUnavailable": 503,
                   "InternalError": 500, "RequestTimeout": 400,
                   "AccessDenied": 403, "NoSuchUpload": 404}
@@ -102,6 +104,20 @@ def crc32c_b64(data):
     for b in data:
         c = t[(c ^ b) & 0xFF] ^ (c >> 8)
     return base64.b64encode(struct.pack(">I", c ^ 0xFFFFFFFF)).decode()
+
+
+def complete_parts(body):
+    """A CompleteMultipartUpload body's parts: [number, ETag, CRC-32C or
+    None] each, in the order sent."""
+    out = []
+    for part in re.findall(rb"<Part>(.*?)</Part>", body, re.S):
+        def field(name):
+            m = re.search(rb"<%s>([^<]*)</%s>" % (name, name), part)
+            return m.group(1).decode() if m else None
+        number = field(b"PartNumber")
+        out.append([int(number) if number and number.isdigit() else number,
+                    field(b"ETag"), field(b"ChecksumCRC32C")])
+    return out
 
 
 def check_rule(rule):
@@ -314,6 +330,7 @@ class Handler(BaseHTTPRequestHandler):
             "content_type": h.get("Content-Type"),
             "range": h.get("Range"),
             "checksum_crc32c": h.get("x-amz-checksum-crc32c"),
+            "checksum_algorithm": h.get("x-amz-checksum-algorithm"),
             "signed_headers": signed,
             "sig": hashlib.sha256(sig.encode()).hexdigest()[:16] if sig else None,
             "has_token": "x-amz-security-token" in (k.lower() for k in h.keys()),
@@ -328,6 +345,8 @@ class Handler(BaseHTTPRequestHandler):
         entry["body_sha256"] = hashlib.sha256(body).hexdigest()
         if entry.get("checksum_crc32c") is not None:
             entry["body_crc32c"] = crc32c_b64(body)
+        if entry["op"] == "CompleteMultipartUpload":
+            entry["complete_parts"] = complete_parts(body)
 
     def run_rule(self, rule, entry):
         action = rule["action"] if rule else None
@@ -341,15 +360,28 @@ class Handler(BaseHTTPRequestHandler):
         status = None
         if action == "truncate":
             self.cut_after = rule.get("after_bytes", 1 << 20)
-        if action in (None, "delay", "truncate") or rule.get("forward"):
+        if action == "corrupt":
+            body = self.corrupt(rule, entry, body)
+        if action in (None, "delay", "truncate", "corrupt") or rule.get("forward"):
             status = self.forward(body, entry,
-                                  send=action in (None, "delay", "truncate"))
+                                  send=action in (None, "delay", "truncate", "corrupt"))
             if status is None:
                 return
         if action == "status":
             self.send_error_xml(rule, entry)
         elif action == "error200":
             self.send_error_200(rule, entry)
+
+    @staticmethod
+    def corrupt(rule, entry, body):
+        """The body with one byte flipped (at at_byte, default the middle):
+        bytes damaged in transit.  The log's body hashes stay those of the
+        body received, i.e. what the client sent."""
+        if not body:
+            return body
+        at = min(int(rule.get("at_byte", len(body) // 2)), len(body) - 1)
+        entry["corrupted_at"] = at
+        return body[:at] + bytes([body[at] ^ 0xFF]) + body[at + 1:]
 
     def drop(self, rule, entry):
         """Read part of the body, then reset the connection: no answer."""
@@ -407,6 +439,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_plain(502, b"upstream failed\n")
             return None
         entry["upstream_status"] = resp.status
+        if resp.status >= 300:
+            code = re.search(rb"<Code>([^<]*)</Code>", data)
+            entry["upstream_code"] = code.group(1).decode() if code else None
         if resp.will_close:
             self.upstream_conn(fresh=True)
         if not send:

@@ -46,12 +46,12 @@ proxy_stop() {
 	PROXY_PID=
 }
 
-# proxy_rules RULE_JSON...: replace the armed rules.
+# proxy_rules RULE_JSON...: replace the armed rules (over TLS too: PROXY_CA).
 proxy_rules() {
 	local r
-	curl -sf -X DELETE "$PROXY_URL/_proxy/rules" >/dev/null || die "cannot clear proxy rules"
+	curl -sf ${PROXY_CA:+--cacert "$PROXY_CA"} -X DELETE "$PROXY_URL/_proxy/rules" >/dev/null || die "cannot clear proxy rules"
 	for r in "$@"; do
-		curl -sf -X POST --data-binary "$r" "$PROXY_URL/_proxy/rules" >/dev/null ||
+		curl -sf ${PROXY_CA:+--cacert "$PROXY_CA"} -X POST --data-binary "$r" "$PROXY_URL/_proxy/rules" >/dev/null ||
 			die "the proxy refused rule $r"
 	done
 }
@@ -70,3 +70,23 @@ E = [json.loads(l) for l in lines if l.strip()]
 print(eval(sys.argv[3]))
 PYEOF
 }
+
+# Copies through the proxy into bucket $B (set by the test), and what is
+# left there, read straight from RGW with the AWS CLI.
+# cp_via_proxy NAME [FILE] [ARGS...]: sc2s3 cp FILE (default $T/data) to
+# s3://$B/NAME in 5 MiB parts, 4 in flight; sets RC and ERR.
+cp_via_proxy() {
+	local name=$1 file=${2:-$T/data}
+	shift 2 || shift $#
+	proxy_mark
+	"$SC2S3" cp "$file" "s3://$B/$name" --endpoint-url "$PROXY_URL" --part-size 5M \
+		--concurrency 4 --quiet "$@" >"$T/logs/$name.out" 2>"$T/logs/$name.err"
+	RC=$?
+	ERR=$(cat "$T/logs/$name.err")
+}
+object_is() {	# object_is NAME FILE: the object reads back as FILE
+	rm -f "$T/back"
+	aws_s3 s3 cp "s3://$B/$1" "$T/back" --quiet 2>/dev/null && cmp -s "$2" "$T/back"
+}
+no_object() { ! aws_s3 s3api head-object --bucket "$B" --key "$1" >/dev/null 2>&1; }
+no_uploads() { [ "$(count_uploads "$B")" = 0 ]; }

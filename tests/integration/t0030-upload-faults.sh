@@ -4,8 +4,10 @@
 # fault the result is either the correct object (read back identical with
 # the AWS CLI, straight from RGW) or exit 1 with no object and no unfinished
 # multipart upload.  Also checks the requests themselves from the proxy's
-# log: every UploadPart carries the Content-MD5 and the SHA-256 of the bytes
-# it sent, and a retry is signed anew.
+# log: every UploadPart is signed with the SHA-256 and carries the signed
+# x-amz-checksum-crc32c of the bytes it sent and no Content-MD5, every
+# PutObject its Content-MD5, and a retry is signed anew.  Bodies damaged on
+# the way: t0035.
 . "$(dirname "$0")/lib.sh"
 . "$SRC/contrib/s3-fault-proxy/testlib.sh"
 
@@ -17,24 +19,6 @@ proxy_start
 # 5 parts of 5 MiB (the last one short) with --part-size 5M.
 head -c $((23 * MiB)) /dev/urandom >"$T/data"
 head -c $((3 * MiB)) /dev/urandom >"$T/small"
-
-# cp NAME [FILE] [ARGS...]: upload through the proxy; sets RC and ERR.
-cp_via_proxy() {
-	local name=$1 file=${2:-$T/data}
-	shift 2 || shift $#
-	proxy_mark
-	"$SC2S3" cp "$file" "s3://$B/$name" --endpoint-url "$PROXY_URL" --part-size 5M \
-		--concurrency 4 --quiet "$@" >"$T/logs/$name.out" 2>"$T/logs/$name.err"
-	RC=$?
-	ERR=$(cat "$T/logs/$name.err")
-}
-
-object_is() {	# object_is NAME FILE: the object reads back as FILE
-	rm -f "$T/back"
-	aws_s3 s3 cp "s3://$B/$1" "$T/back" --quiet 2>/dev/null && cmp -s "$2" "$T/back"
-}
-no_object() { ! aws_s3 s3api head-object --bucket "$B" --key "$1" >/dev/null 2>&1; }
-no_uploads() { [ "$(count_uploads "$B")" = 0 ]; }
 
 # outcome NAME FILE WANT: WANT=ok (exit 0, identical) or failed (exit 1,
 # nothing left); either way one of the two clean outcomes.
@@ -162,13 +146,28 @@ check "slow-parts: several parts were in flight at once (max $overlap)" [ "$over
 
 # --- the requests themselves (every run above) ---------------------------
 PROXY_FROM=0
-check "every UploadPart carries the Content-MD5 of its bytes" \
-	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] for e in E if e["op"] == "UploadPart" and e.get("length") == e.get("bytes_in"))')" = True ]
+# Parts whole on the wire (a dropped one was cut by the proxy).
+WHOLE='[e for e in E if e["op"] == "UploadPart" and e.get("length") == e.get("bytes_in")]'
 check "every UploadPart is signed with the SHA-256 of its bytes" \
-	[ "$(proxy_q 'all(e["content_sha256"] == e["body_sha256"] and "content-md5" in e["signed_headers"].split(";") and "x-amz-content-sha256" in e["signed_headers"].split(";") for e in E if e["op"] == "UploadPart" and e.get("length") == e.get("bytes_in"))')" = True ]
-check "there were UploadParts to look at" [ "$(proxy_q 'sum(1 for e in E if e["op"] == "UploadPart")')" -gt 40 ]
-check "every PutObject carries Content-MD5 and its SHA-256" \
-	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] and e["content_sha256"] == e["body_sha256"] for e in E if e["op"] == "PutObject")')" = True ]
+	[ "$(proxy_q "all(e['content_sha256'] == e['body_sha256'] and 'x-amz-content-sha256' in e['signed_headers'].split(';') for e in $WHOLE)")" = True ]
+check "every UploadPart carries a signed x-amz-checksum-crc32c, the CRC-32C of its bytes" \
+	[ "$(proxy_q "all(e['checksum_crc32c'] and e['checksum_crc32c'] == e['body_crc32c'] and 'x-amz-checksum-crc32c' in e['signed_headers'].split(';') for e in $WHOLE)")" = True ]
+check "no UploadPart carries a Content-MD5" \
+	[ "$(proxy_q 'all(e["content_md5"] is None and "content-md5" not in e["signed_headers"].split(";") for e in E if e["op"] == "UploadPart")')" = True ]
+check "there were UploadParts to look at" [ "$(proxy_q "len($WHOLE)")" -gt 40 ]
+check "every PutObject carries Content-MD5 and its SHA-256, both signed" \
+	[ "$(proxy_q 'all(e["content_md5"] == e["body_md5"] and e["content_sha256"] == e["body_sha256"] and {"content-md5", "x-amz-content-sha256"} <= set(e["signed_headers"].split(";")) for e in E if e["op"] == "PutObject")')" = True ]
+check "there were PutObjects to look at" \
+	[ "$(proxy_q 'sum(1 for e in E if e["op"] == "PutObject")')" -gt 0 ]
+# AWS S3 takes a part's x-amz-checksum-crc32c only in an upload created
+# with that algorithm, and then wants each part's CRC-32C in Complete.
+check "every CreateMultipartUpload names CRC32C as the checksum algorithm, signed" \
+	[ "$(proxy_q 'all(e["checksum_algorithm"] == "CRC32C" and "x-amz-checksum-algorithm" in e["signed_headers"].split(";") for e in E if e["op"] == "CreateMultipartUpload")')" = True ]
+UPLOAD='.split("uploadId=")[-1]'
+check "every CompleteMultipartUpload lists parts 1..N, each with the CRC-32C its stored UploadPart sent" \
+	[ "$(proxy_q "all([p[0] for p in c['complete_parts']] == list(range(1, len(c['complete_parts']) + 1)) and all(p[1] and p[2] and p[2] in {u['checksum_crc32c'] for u in E if u['op'] == 'UploadPart' and u['part'] == p[0] and u['status'] == 200 and u['query']$UPLOAD == c['query']$UPLOAD} for p in c['complete_parts']) for c in E if c['op'] == 'CompleteMultipartUpload')")" = True ]
+check "there were CompleteMultipartUploads to look at" \
+	[ "$(proxy_q 'sum(1 for e in E if e["op"] == "CompleteMultipartUpload" and e["complete_parts"])')" -gt 10 ]
 
 # The RGW is shared and keeps data in RAM: leave nothing behind.
 aws_s3 s3 rb --force "s3://$B" >/dev/null 2>&1 || true

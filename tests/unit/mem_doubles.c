@@ -294,12 +294,29 @@ static int store_part_locked(struct mem_sink *mk, unsigned part,
 	return 0;
 }
 
+/* Whether the digests sk->wants names are those of data. */
+static int digests_match(const struct sink *sk, const void *data, size_t len,
+			 const struct sink_digests *d)
+{
+	unsigned char sha[32];
+
+	if (sk->wants & SINK_WANT_SHA256) {
+		hash_sha256(data, len, sha);
+		if (memcmp(sha, d->sha256, 32))
+			return 0;
+	}
+	return !(sk->wants & SINK_WANT_CRC32C) ||
+	       hash_crc32c(0, data, len) == d->crc32c;
+}
+
+/* Stores like UploadPart: the ETag answered is the MD5 of the bytes. */
 static int mk_put_part(struct sink *sk, unsigned part, const void *data,
-		       size_t len, const unsigned char md5[16])
+		       size_t len, const struct sink_digests *d,
+		       struct sink_part_etag *etag)
 {
 	struct mem_sink *mk = (struct mem_sink *)sk;
 	unsigned char real[16], *copy;
-	int rc = 0;
+	int rc = 0, good = digests_match(sk, data, len, d);
 
 	pthread_mutex_lock(&mk->lock);
 	mk->calls_put_part++;
@@ -323,8 +340,7 @@ static int mk_put_part(struct sink *sk, unsigned part, const void *data,
 		memcpy(copy, data, len);
 
 	pthread_mutex_lock(&mk->lock);
-	if (memcmp(real, md5, 16))
-		mk->md5_mismatches++;
+	mk->digest_mismatches += !good;
 	if (mk->fail_part && part == mk->fail_part)
 		rc = sink_fail(mk, mk->fail_part_rc, "put_part");
 	else if (!mk->upload_open || part == 0 || part > MEM_S3_MAX_PARTS)
@@ -334,6 +350,8 @@ static int mk_put_part(struct sink *sk, unsigned part, const void *data,
 	else if (!(rc = store_part_locked(mk, part, copy, len, real)))
 		copy = NULL;
 	mk->in_flight--;
+	memcpy(etag->md5, real, 16);
+	etag->is_md5 = !mk->opaque_part_etags;
 	pthread_cond_broadcast(&mk->cond);
 	pthread_mutex_unlock(&mk->lock);
 	free(copy);
@@ -367,7 +385,7 @@ static int mk_complete(struct sink *sk, unsigned n)
 	unsigned char *obj = NULL;
 	size_t total, off = 0;
 	char suffix[16];
-	unsigned i;
+	unsigned i, j;
 	int rc;
 
 	pthread_mutex_lock(&mk->lock);
@@ -382,9 +400,11 @@ static int mk_complete(struct sink *sk, unsigned n)
 	}
 	if (!rc) {
 		for (i = 0; i < n; i++) {
-			memcpy(obj + off, mk->parts[i].data, mk->parts[i].len);
-			off += mk->parts[i].len;
-			memcpy(md5s[i], mk->parts[i].md5, 16);
+			/* With complete_swaps, parts 1 and 2 trade places. */
+			j = mk->complete_swaps && n > 1 && i < 2 ? 1 - i : i;
+			memcpy(obj + off, mk->parts[j].data, mk->parts[j].len);
+			off += mk->parts[j].len;
+			memcpy(md5s[i], mk->parts[j].md5, 16);
 		}
 		hash_md5(md5s, (size_t)n * 16, md);
 		snprintf(suffix, sizeof(suffix), "-%u", n);
@@ -477,28 +497,6 @@ static void mk_free(struct sink *sk)
 	mem_sink_free((struct mem_sink *)sk);
 }
 
-/* put_part with digests: those the sink wants must match the data. */
-static int mk_put_part_digests(struct sink *sk, unsigned part,
-			       const void *data, size_t len,
-			       const struct sink_digests *d)
-{
-	struct mem_sink *mk = (struct mem_sink *)sk;
-	unsigned char sha[32];
-	int bad = 0;
-
-	if (sk->wants & SINK_WANT_SHA256) {
-		hash_sha256(data, len, sha);
-		bad |= memcmp(sha, d->sha256, 32) != 0;
-	}
-	if (sk->wants & SINK_WANT_CRC32C)
-		bad |= hash_crc32c(0, data, len) != d->crc32c;
-	pthread_mutex_lock(&mk->lock);
-	mk->calls_put_part_digests++;
-	mk->digest_mismatches += (unsigned)bad;
-	pthread_mutex_unlock(&mk->lock);
-	return mk_put_part(sk, part, data, len, d->md5);
-}
-
 static const struct sink_ops mem_sink_ops = {
 	.put_whole = mk_put_whole,
 	.begin = mk_begin,
@@ -509,16 +507,7 @@ static const struct sink_ops mem_sink_ops = {
 	.remove = mk_remove,
 	.last_error = mk_last_error,
 	.free = mk_free,
-	.put_part_digests = mk_put_part_digests,
 };
-
-/* The same sink as one that takes only MD5s (a wrapping sink). */
-void mem_sink_md5_only(struct mem_sink *mk)
-{
-	mk->md5_only_ops = mem_sink_ops;
-	mk->md5_only_ops.put_part_digests = NULL;
-	mk->base.ops = &mk->md5_only_ops;
-}
 
 int mem_sink_new(struct mem_sink **out)
 {

@@ -89,7 +89,11 @@ struct mem_sink {
 	/* put_part for part 1 waits (up to 5 s) until this many parts are
 	 * inside put_part at once; 0: no waiting. */
 	unsigned wait_in_flight;
-	struct sink_ops md5_only_ops;	/* see mem_sink_md5_only */
+	/* put_part answers ETags that are no MD5s (as under SSE-KMS). */
+	int opaque_part_etags;
+	/* complete assembles parts 1 and 2 in swapped order (same size,
+	 * wrong bytes), with the ETag S3 would give that object. */
+	int complete_swaps;
 	/* Called inside put_part before it stores (any thread, unlocked). */
 	void (*on_put_part)(struct mem_sink *mk, unsigned part);
 	void *hook_arg;
@@ -108,8 +112,8 @@ struct mem_sink {
 		 calls_complete, calls_abort, calls_stat, calls_remove;
 	unsigned completed_parts;	/* n_parts of the successful complete */
 	unsigned in_flight, max_in_flight;
-	unsigned md5_mismatches;	/* md5 argument differing from the data */
-	unsigned calls_put_part_digests;
+	unsigned md5_mismatches;	/* put_whole's md5 differing from
+					 * the data */
 	unsigned digest_mismatches;	/* a wanted digest (base.wants)
 					 * differing from the data */
 	unsigned part_number_errors;	/* 0 or > 10000 */
@@ -119,11 +123,10 @@ struct mem_sink {
 	char error[256];
 };
 
-/* The sink takes put_part_digests, checking the digests base.wants names
- * (set it after mem_sink_new); mem_sink_md5_only takes that op away, as a
- * wrapping sink does. */
+/* put_part checks the digests base.wants names (set it after
+ * mem_sink_new; 0 by default) and answers the MD5 of the part as its ETag,
+ * like S3. */
 int mem_sink_new(struct mem_sink **out);
-void mem_sink_md5_only(struct mem_sink *mk);
 /* Free with mk->base.ops->free(&mk->base) or mem_sink_free(mk). */
 void mem_sink_free(struct mem_sink *mk);
 

@@ -47,8 +47,9 @@ static struct fixture fx;
 FWD(put_whole, (struct sink *sk, const void *d, size_t n, const unsigned char m[16]),
     (&in->base, d, n, m))
 FWD(begin, (struct sink *sk), (&in->base))
-FWD(put_part, (struct sink *sk, unsigned p, const void *d, size_t n, const unsigned char m[16]),
-    (&in->base, p, d, n, m))
+FWD(put_part, (struct sink *sk, unsigned p, const void *d, size_t n,
+		const struct sink_digests *dg, struct sink_part_etag *e),
+    (&in->base, p, d, n, dg, e))
 FWD(complete, (struct sink *sk, unsigned n), (&in->base, n))
 FWD(abort, (struct sink *sk), (&in->base))
 FWD(stat, (struct sink *sk, int64_t *size, char **etag), (&in->base, size, etag))

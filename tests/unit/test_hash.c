@@ -4,6 +4,7 @@
  * instruction and the bitwise fallback), and hash_part's one pass against
  * the one-shot digests at every chunk boundary.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@ static void test_hash_part_one_pass(void)
 {
 	static const size_t lens[] = { 0, 1, 65535, 65536, 65537,
 				       (1u << 20) + 3 };
+	static const unsigned char zero[32];
 	unsigned char md5[16], sha[32], *b = malloc((1u << 20) + 3);
 	struct hash_part h;
 	unsigned want;
@@ -87,11 +89,11 @@ static void test_hash_part_one_pass(void)
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		hash_md5(b, lens[i], md5);
 		hash_sha256(b, lens[i], sha);
-		for (want = 0; want < 4; want++) {
+		for (want = 0; want < 8; want++) {
 			CHECK_INT_EQ(hash_part(b, lens[i], want, &h), 0);
-			CHECK(!memcmp(h.md5, md5, 16));
-			if (want & HASH_WANT_SHA256)
-				CHECK(!memcmp(h.sha256, sha, 32));
+			/* a digest not wanted is left zero */
+			CHECK(!memcmp(h.md5, want & HASH_WANT_MD5 ? md5 : zero, 16));
+			CHECK(!memcmp(h.sha256, want & HASH_WANT_SHA256 ? sha : zero, 32));
 			CHECK_INT_EQ(h.crc32c, want & HASH_WANT_CRC32C ?
 				     hash_crc32c_sw(0, b, lens[i]) : 0);
 		}
@@ -99,10 +101,37 @@ static void test_hash_part_one_pass(void)
 	free(b);
 }
 
+static void test_hash_md5_from_etag(void)
+{
+	unsigned char md5[16], back[16];
+	char hex[40], quoted[64];
+
+	hash_md5("abc", 3, md5);
+	hash_hex(md5, 16, hex);
+	snprintf(quoted, sizeof(quoted), "\"%s\"", hex);
+	CHECK_INT_EQ(hash_md5_from_etag(hex, back), 0);
+	CHECK(!memcmp(md5, back, 16));
+	memset(back, 0, sizeof(back));
+	CHECK_INT_EQ(hash_md5_from_etag(quoted, back), 0);
+	CHECK(!memcmp(md5, back, 16));
+	/* S3's part ETags: lowercase, exactly 32 digits, nothing after */
+	CHECK_INT_EQ(hash_md5_from_etag("900150983CD24FB0D6963F7D28E17F72", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("900150983cd24fb0d6963f7d28e17f7", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"900150983cd24fb0d6963f7d28e17f7\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("900150983cd24fb0d6963f7d28e17f72-2", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"900150983cd24fb0d6963f7d28e17f72-2\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"900150983cd24fb0d6963f7d28e17f72", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("900150983cd24fb0d6963f7d28e17f72\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"\"", back), -EINVAL);
+	CHECK_INT_EQ(hash_md5_from_etag("\"kms-opaque-etag\"", back), -EINVAL);
+}
+
 int main(void)
 {
 	RUN(test_hash_crc32c_vectors);
 	RUN(test_hash_crc32c_paths_agree);
 	RUN(test_hash_part_one_pass);
+	RUN(test_hash_md5_from_etag);
 	return CHECK_DONE();
 }
