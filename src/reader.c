@@ -4,8 +4,8 @@
  * fetch ahead (docs/internals/reader.md).  A stream starts when a read
  * continues the previous one; it grows its window by doubling, one step
  * per read that issues a request, from READER_WINDOW_INITIAL up to
- * readahead_max, in requests of at most READER_REQUEST_MAX run by the
- * pool's workers; a read elsewhere ends it.  Every byte read ahead lands in
+ * readahead_max, in requests of a quarter of the window (from
+ * READER_WINDOW_INITIAL to READER_REQUEST_MAX) run by the pool's workers; a read elsewhere ends it.  Every byte read ahead lands in
  * the cache; a random read goes straight to the source into FUSE's buffer,
  * so it costs no memory and exactly one request.  The reader never holds
  * its lock while waiting for the network.
@@ -369,6 +369,20 @@ static size_t disk_aligned(int64_t start, size_t want)
 	return (size_t)(end - start);
 }
 
+/* A quarter of the window per request, within [READER_WINDOW_INITIAL,
+ * READER_REQUEST_MAX]: an extent is served only once all of it has
+ * arrived, so while the window grows, a request of the whole window would
+ * make the reader wait for all of it; a quarter lets it start on the
+ * first while the others are still arriving, in parallel. */
+static size_t request_size(size_t window)
+{
+	size_t quarter = window / 4;
+
+	if (quarter < READER_WINDOW_INITIAL)
+		quarter = READER_WINDOW_INITIAL;
+	return min_size(quarter, READER_REQUEST_MAX);
+}
+
 /* Keep a window's worth of requests ahead of the stream's front.  The
  * window doubles once per read that issues anything.  Locked. */
 static void prefetch(struct reader *r)
@@ -380,7 +394,7 @@ static void prefetch(struct reader *r)
 
 	while (r->ra_end - r->head < (int64_t)r->window &&
 	       (size < 0 || r->ra_end < size)) {
-		want = min_size(r->window, READER_REQUEST_MAX);
+		want = request_size(r->window);
 		if (r->pool->disk)
 			want = disk_aligned(r->ra_end, want);
 		if (size >= 0)
