@@ -508,8 +508,11 @@ static void send_bounded(struct pipeline *p, struct slot *s)
 	int failed;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->sending >= p->max_slots - 1 && !p->failed)
+	while (p->sending >= p->max_slots - 1 && !p->failed && !cancelled(p))
 		timed_wait(p);
+	/* A part not sent must fail the run (as in worker_main). */
+	if (!p->failed && cancelled(p))
+		fail_locked(p, -ECANCELED, "interrupted");
 	failed = p->failed;
 	p->sending++;
 	pthread_mutex_unlock(&p->lock);
