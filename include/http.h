@@ -106,7 +106,9 @@ void http_response_release(struct http_response *resp);
 int http_status_to_errno(long status);
 
 /* Whether a failed attempt (rc from http_perform, else the status) is worth
- * retrying: transport errors other than -E2BIG/-ECANCELED/-ENOMEM, 429, 5xx. */
+ * retrying: transport errors other than -E2BIG/-ECANCELED/-ENOMEM, 408,
+ * 429, 5xx but 501 Not Implemented and 505 (no later attempt changes
+ * those: Cloudflare R2 answers 501 to a header it does not implement). */
 int http_is_retryable(int rc, long status);
 
 /* Jittered exponential backoff for attempt 0, 1, ... in milliseconds:

@@ -63,19 +63,28 @@ int s3_delete_object(struct s3_client *s3, const char *bucket,
 
 /* The upload is created with the CRC-32C checksum algorithm: AWS S3 takes
  * x-amz-checksum-crc32c on UploadPart only then, and then wants every
- * part's CRC-32C in Complete. */
+ * part's CRC-32C in Complete.  Some S3-compatible servers refuse the
+ * header (Backblaze B2: 400 InvalidArgument, Cloudflare R2: 501
+ * NotImplemented): the upload is then created without it, and so is
+ * every later one of this client.  *checksums says which it was: its
+ * parts and Complete must follow (s3_part_digests, s3_multipart_complete). */
 int s3_multipart_create(struct s3_client *s3, const char *bucket,
 			const char *key, const struct s3_meta *meta,
-			char **upload_id, struct s3_error *err);
+			char **upload_id, int *checksums, struct s3_error *err);
 /* A part's digests, computed by the caller (all borrowed for the call).
- * No Content-MD5 goes with a part: the SHA-256 (plain HTTP) or TLS
- * (HTTPS) and the CRC-32C check its bytes (docs/internals/uploader.md). */
+ * The SHA-256 (plain HTTP) or TLS (HTTPS) and the CRC-32C check its bytes
+ * (docs/internals/uploader.md); Content-MD5 takes the CRC-32C's place in
+ * an upload created without checksums. */
 struct s3_part_digests {
 	/* 32 bytes signing the payload when s3_signs_payload; NULL:
 	 * computed here.  Unused otherwise. */
 	const unsigned char *sha256;
-	/* Sent as x-amz-checksum-crc32c (signed); NULL: computed here. */
+	/* With checksums: sent as x-amz-checksum-crc32c (signed); NULL:
+	 * computed here. */
 	const uint32_t *crc32c;
+	/* Without: 16 bytes sent as Content-MD5; NULL: computed here. */
+	const unsigned char *md5;
+	int checksums;		/* as s3_multipart_create said */
 };
 
 /* Whether UploadPart signs the payload with its SHA-256: over plain HTTP,
@@ -93,7 +102,7 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 /* A part as its UploadPart went, for Complete. */
 struct s3_part_done {
 	char *etag;		/* as UploadPart answered it (quoted) */
-	uint32_t crc32c;	/* as UploadPart sent it */
+	uint32_t crc32c;	/* as UploadPart sent it (with checksums) */
 };
 
 /* parts[i] is part i + 1.  A 200 whose body is an <Error> fails (and is
@@ -103,7 +112,7 @@ struct s3_part_done {
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
 			  unsigned n_parts, const struct s3_part_done *parts,
-			  struct s3_error *err);
+			  int checksums, struct s3_error *err);
 /* Every part S3 holds for the upload, appended to page (start from a
  * zeroed struct; release with s3_parts_page_release): ListParts, following
  * NextPartNumberMarker.  -ENOENT (NoSuchUpload) once it is completed or

@@ -12,16 +12,18 @@
 
 struct sink;
 
-/* Digests of a part that a sink may want (sink.wants).  No MD5: S3 checks
- * a part by its SHA-256 or TLS, and its CRC-32C
- * (docs/internals/uploader.md, "Integrity"). */
+/* Digests of a part that a sink may want (sink.wants).  S3 checks a part
+ * by its SHA-256 or TLS, and its CRC-32C; MD5 only where the server
+ * refuses checksum headers (docs/internals/uploader.md, "Integrity"). */
 #define SINK_WANT_SHA256 1u	/* a signed payload (S3 over plain HTTP) */
 #define SINK_WANT_CRC32C 2u	/* x-amz-checksum-crc32c */
+#define SINK_WANT_MD5 4u	/* Content-MD5 */
 
 /* A part's digests, computed by the uploader in one pass over its bytes. */
 struct sink_digests {
 	unsigned char sha256[32];	/* when wants has SINK_WANT_SHA256 */
 	uint32_t crc32c;		/* when wants has SINK_WANT_CRC32C */
+	unsigned char md5[16];		/* when wants has SINK_WANT_MD5 */
 };
 
 /* What the store answered for a stored part: its ETag, which S3 makes the
@@ -37,7 +39,9 @@ struct sink_ops {
 	int (*put_whole)(struct sink *sk, const void *data, size_t len,
 			 const unsigned char md5[16]);
 	/* Start a multipart upload.  Then put_part may be called from
-	 * several threads at once, for part numbers 1..N in any order. */
+	 * several threads at once, for part numbers 1..N in any order.  It
+	 * may change sk->wants (what the server takes is known only now);
+	 * the uploader reads it after begin. */
 	int (*begin)(struct sink *sk);
 	/* d holds the digests sk->wants names, computed from data, so that
 	 * the sink need not read the bytes again; *etag is set on success. */

@@ -615,7 +615,8 @@ int http_is_retryable(int rc, long status)
 {
 	if (rc)
 		return rc != -E2BIG && rc != -ECANCELED && rc != -ENOMEM;
-	return status == 429 || status == 408 || (status >= 500 && status < 600);
+	return status == 429 || status == 408 ||
+	       (status >= 500 && status < 600 && status != 501 && status != 505);
 }
 
 unsigned http_backoff_ms(unsigned attempt, unsigned base_ms, unsigned cap_ms,

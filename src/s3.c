@@ -34,6 +34,9 @@ struct s3_client {
 	char *scheme;		/* "http" or "https" */
 	char *host;		/* host[:port] of the endpoint */
 	char *base_path;	/* path part of the endpoint, "" or "/x" */
+	/* The server refused x-amz-checksum-algorithm once (Backblaze B2,
+	 * Cloudflare R2): later uploads go without it.  Atomic. */
+	int checksums_refused;
 };
 
 struct s3_call {
@@ -416,9 +419,22 @@ int s3_delete_object(struct s3_client *s3, const char *bucket,
 	return s3_call_simple(s3, &c, NULL, err);
 }
 
-int s3_multipart_create(struct s3_client *s3, const char *bucket,
-			const char *key, const struct s3_meta *meta,
-			char **upload_id, struct s3_error *err)
+/* Whether a refused Create was refused for its checksum header: B2
+ * answers 400 InvalidArgument "Unsupported header
+ * 'x-amz-checksum-algorithm' ...", R2 501 NotImplemented "Header
+ * 'x-amz-checksum-algorithm' ... not implemented". */
+static int refuses_checksums(int rc, const struct s3_error *err)
+{
+	return rc == -EIO && (err->status == 400 || err->status == 501) &&
+	       (!strcmp(err->code, "InvalidArgument") ||
+		!strcmp(err->code, "InvalidRequest") ||
+		!strcmp(err->code, "NotImplemented")) &&
+	       strcasestr(err->message, "checksum");
+}
+
+static int create_once(struct s3_client *s3, const char *bucket,
+		       const char *key, const struct s3_meta *meta,
+		       int checksums, char **upload_id, struct s3_error *err)
 {
 	struct sigv4_header h[S3_MAX_META + 2];
 	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
@@ -429,7 +445,8 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	c.n_extra = meta_headers(meta, h, &names);
-	h[c.n_extra++] = (struct sigv4_header){ "x-amz-checksum-algorithm", "CRC32C" };
+	if (checksums)
+		h[c.n_extra++] = (struct sigv4_header){ "x-amz-checksum-algorithm", "CRC32C" };
 	rc = s3_call(s3, &c, &resp, err);
 	if (!rc && s3_xml_find(resp.body.data, resp.body.len,
 			       "InitiateMultipartUploadResult/UploadId", id,
@@ -440,6 +457,24 @@ int s3_multipart_create(struct s3_client *s3, const char *bucket,
 	if (!rc && !(*upload_id = strdup(id)))
 		rc = -ENOMEM;
 	http_response_release(&resp);
+	return rc;
+}
+
+int s3_multipart_create(struct s3_client *s3, const char *bucket,
+			const char *key, const struct s3_meta *meta,
+			char **upload_id, int *checksums, struct s3_error *err)
+{
+	int rc;
+
+	*checksums = !__atomic_load_n(&s3->checksums_refused, __ATOMIC_RELAXED);
+	rc = create_once(s3, bucket, key, meta, *checksums, upload_id, err);
+	if (*checksums && refuses_checksums(rc, err)) {
+		if (!__atomic_exchange_n(&s3->checksums_refused, 1, __ATOMIC_RELAXED))
+			log_info("the S3 server refuses checksum headers (%s: %s); parts go with Content-MD5",
+				 err->code, err->message);
+		*checksums = 0;
+		rc = create_once(s3, bucket, key, meta, 0, upload_id, err);
+	}
 	return rc;
 }
 
@@ -472,8 +507,9 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 			     const struct s3_part_digests *d, char **etag,
 			     struct s3_error *err)
 {
-	char crc_b64[16], sha_hex[65];
-	struct sigv4_header h[1] = { { "x-amz-checksum-crc32c", crc_b64 } };
+	char sum_b64[32], sha_hex[65];
+	unsigned char md5[16];
+	struct sigv4_header h[1] = { { "x-amz-checksum-crc32c", sum_b64 } };
 	struct s3_call c = { .method = "PUT", .bucket = bucket, .key = key,
 			     .extra = h, .n_extra = 1, .body = data,
 			     .body_len = len, .part = part_number };
@@ -481,8 +517,15 @@ int s3_multipart_upload_part(struct s3_client *s3, const char *bucket,
 	int rc;
 
 	buf_init(&q, 2048);
-	crc32c_base64(d->crc32c ? *d->crc32c : hash_crc32c(0, data, len),
-		      crc_b64);
+	if (d->checksums) {
+		crc32c_base64(d->crc32c ? *d->crc32c : hash_crc32c(0, data, len),
+			      sum_b64);
+	} else {
+		if (!d->md5)
+			hash_md5(data ? data : "", len, md5);
+		hash_base64(d->md5 ? d->md5 : md5, 16, sum_b64);
+		h[0].name = "Content-MD5";
+	}
 	if (!s3_signs_payload(s3)) {
 		c.payload_hash = SIGV4_UNSIGNED_PAYLOAD;
 	} else if (d->sha256) {
@@ -503,7 +546,7 @@ int s3_signs_payload(const struct s3_client *s3)
 }
 
 static int complete_body(unsigned n, const struct s3_part_done *parts,
-			 struct buf *b)
+			 int checksums, struct buf *b)
 {
 	int rc = buf_appends(b, "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
 	char crc_b64[16];
@@ -511,8 +554,12 @@ static int complete_body(unsigned n, const struct s3_part_done *parts,
 
 	for (i = 0; !rc && i < n; i++) {
 		crc32c_base64(parts[i].crc32c, crc_b64);
-		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag><ChecksumCRC32C>%s</ChecksumCRC32C></Part>",
-				 i + 1, parts[i].etag, crc_b64);
+		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag>",
+				 i + 1, parts[i].etag);
+		if (!rc && checksums)
+			rc = buf_appendf(b, "<ChecksumCRC32C>%s</ChecksumCRC32C>", crc_b64);
+		if (!rc)
+			rc = buf_appends(b, "</Part>");
 	}
 	if (!rc)
 		rc = buf_appends(b, "</CompleteMultipartUpload>");
@@ -522,7 +569,7 @@ static int complete_body(unsigned n, const struct s3_part_done *parts,
 int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 			  const char *key, const char *upload_id,
 			  unsigned n_parts, const struct s3_part_done *parts,
-			  struct s3_error *err)
+			  int checksums, struct s3_error *err)
 {
 	struct s3_call c = { .method = "POST", .bucket = bucket, .key = key,
 			     .error_in_200 = 1 };
@@ -534,7 +581,7 @@ int s3_multipart_complete(struct s3_client *s3, const char *bucket,
 	buf_init(&body, (size_t)n_parts * 128 + 256);
 	rc = upload_query(upload_id, 0, &q);
 	if (!rc)
-		rc = complete_body(n_parts, parts, &body);
+		rc = complete_body(n_parts, parts, checksums, &body);
 	c.query = buf_str(&q);
 	c.body = body.data;
 	c.body_len = body.len;

@@ -62,8 +62,10 @@ static int ms_put_whole(struct sink *sk, const void *d, size_t n,
 static int ms_begin(struct sink *sk)
 {
 	struct sink *in = ((struct meta_sink *)sk)->inner;
+	int rc = in->ops->begin(in);
 
-	return in->ops->begin(in);
+	sk->wants = in->wants;	/* begin may change it (sink.h) */
+	return rc;
 }
 
 static int ms_put_part(struct sink *sk, unsigned part, const void *d, size_t n,

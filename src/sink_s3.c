@@ -23,6 +23,7 @@ struct sink_s3 {
 	char *bucket;
 	char *key;
 	char *upload_id;	/* set by begin, cleared by complete/abort */
+	int checksums;		/* the upload takes checksum headers (s3.h) */
 	const struct sink_s3_watch *watch;	/* NULL: none */
 	pthread_mutex_t lock;
 	/* What each UploadPart answered and sent (the bytes counted), to
@@ -68,12 +69,16 @@ static int s3_begin(struct sink *sk)
 	int rc;
 
 	rc = s3_multipart_create(s->s3, s->bucket, s->key, s->meta,
-				 &s->upload_id, &err);
-	if (rc)
+				 &s->upload_id, &s->checksums, &err);
+	if (rc) {
 		record_error(s, "CreateMultipartUpload", &err, rc);
-	else if (s->watch)
+		return rc;
+	}
+	if (!s->checksums)
+		sk->wants = (sk->wants & ~SINK_WANT_CRC32C) | SINK_WANT_MD5;
+	if (s->watch)
 		s->watch->begun(s->watch->arg, s->bucket, s->key, s->upload_id);
-	return rc;
+	return 0;
 }
 
 /* The upload is over: nothing is left for anyone to abort. */
@@ -135,10 +140,14 @@ static int s3_put_part(struct sink *sk, unsigned part, const void *data,
 {
 	struct sink_s3 *s = (struct sink_s3 *)sk;
 	/* Complete repeats every part's CRC-32C (s3.h): known here. */
-	uint32_t crc = sk->wants & SINK_WANT_CRC32C ? dg->crc32c :
+	uint32_t crc = !s->checksums ? 0 :
+		       sk->wants & SINK_WANT_CRC32C ? dg->crc32c :
 		       hash_crc32c(0, data, len);
 	struct s3_part_digests d = {
-		sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL, &crc };
+		.sha256 = sk->wants & SINK_WANT_SHA256 ? dg->sha256 : NULL,
+		.crc32c = &crc,
+		.md5 = sk->wants & SINK_WANT_MD5 ? dg->md5 : NULL,
+		.checksums = s->checksums };
 	struct s3_error err;
 	char *etag = NULL, what[64];
 	int rc;
@@ -218,7 +227,7 @@ static int reconcile(struct sink_s3 *s, unsigned n, int rc,
 	log_info("CompleteMultipartUpload of 's3://%s/%s' answered %s, but ListParts holds every part as sent; completing again",
 		 s->bucket, s->key, err->code);
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id, n,
-				   s->parts, err);
+				   s->parts, s->checksums, err);
 out:
 	s3_parts_page_release(&page);
 	return rc;
@@ -235,7 +244,7 @@ static int s3_complete(struct sink *sk, unsigned n_parts)
 		if (i >= s->n_parts || !s->parts[i].etag)
 			return -EIO;
 	rc = s3_multipart_complete(s->s3, s->bucket, s->key, s->upload_id,
-				   n_parts, s->parts, &err);
+				   n_parts, s->parts, s->checksums, &err);
 	if (rc && (!strcmp(err.code, "InvalidPart") ||
 		   !strcmp(err.code, "InvalidPartOrder")))
 		rc = reconcile(s, n_parts, rc, &err);

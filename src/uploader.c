@@ -199,8 +199,10 @@ static void finish_part(struct pipeline *p, struct slot *s, int rc,
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Hash a part once for every digest the sink wants (one pass: hash.h; no
- * MD5, the part's ETag stands for it), then send it. */
+/* Hash a part once for every digest the sink wants (one pass: hash.h; MD5
+ * only for a server that refuses checksums: the part's ETag stands for it
+ * in the final check), then send it.  wants is read after begin (sink.h),
+ * under the lock that handed this slot over. */
 static void send_part(struct pipeline *p, struct slot *s)
 {
 	unsigned wants = p->sink->wants;
@@ -211,12 +213,14 @@ static void send_part(struct pipeline *p, struct slot *s)
 
 	rc = hash_part(s->data, s->len,
 		       (wants & SINK_WANT_SHA256 ? HASH_WANT_SHA256 : 0) |
-		       (wants & SINK_WANT_CRC32C ? HASH_WANT_CRC32C : 0), &h);
+		       (wants & SINK_WANT_CRC32C ? HASH_WANT_CRC32C : 0) |
+		       (wants & SINK_WANT_MD5 ? HASH_WANT_MD5 : 0), &h);
 	if (rc) {
 		fail_now(p, rc, rc == -ENOMEM ? "cannot hash a part: out of memory" :
 			 "cannot hash a part");
 	} else {
 		memcpy(d.sha256, h.sha256, sizeof(d.sha256));
+		memcpy(d.md5, h.md5, sizeof(d.md5));
 		d.crc32c = h.crc32c;
 		rc = p->sink->ops->put_part(p->sink, s->part, s->data, s->len,
 					    &d, &etag);

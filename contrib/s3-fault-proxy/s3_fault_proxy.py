@@ -42,7 +42,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
 SECRET_PARAMS = {"x-amz-signature", "x-amz-security-token", "x-amz-credential",
                  "signature", "awsaccesskeyid"}
 ACTIONS = {"status", "error200", "drop", "delay", "truncate", "corrupt"}
-RULE_FIELDS = {"op", "method", "part", "key", "action", "status", "code",
+RULE_FIELDS = {"op", "method", "part", "key", "header", "action", "status", "code",
                "message", "times", "skip", "forward", "whitespace",
                "keepalive_ms", "after_bytes", "delay_ms", "name", "at_byte"}
 DEFAULT_STATUS = {"SlowDown": 503, "ServiceUnavailable": 503,
@@ -129,6 +129,8 @@ def check_rule(rule):
     if rule["action"] == "status" and "status" not in rule and \
             rule.get("code") not in DEFAULT_STATUS:
         raise ValueError("a status rule needs 'status' or a known 'code'")
+    if rule.get("header") is not None and not isinstance(rule["header"], str):
+        raise ValueError("'header' must be a header name")
     part = rule.get("part")
     if part is not None and not isinstance(part, (int, list)):
         raise ValueError("'part' must be a number or a list of numbers")
@@ -164,7 +166,9 @@ class Rules:
             return [dict(r) for r in self.rules]
 
     @staticmethod
-    def matches(rule, method, op, part, key):
+    def matches(rule, method, op, part, key, headers):
+        if rule.get("header") is not None and headers.get(rule["header"]) is None:
+            return False
         if rule.get("op") not in (None, "*", op):
             return False
         if rule.get("method") not in (None, method):
@@ -176,11 +180,11 @@ class Rules:
                 return False
         return rule.get("key") is None or rule["key"] in key
 
-    def pick(self, method, op, part, key):
+    def pick(self, method, op, part, key, headers):
         """The rule to apply to this request (counted), or None."""
         with self.lock:
             for rule in self.rules:
-                if not self.matches(rule, method, op, part, key):
+                if not self.matches(rule, method, op, part, key, headers):
                     continue
                 if rule["times"] >= 0 and rule["hits"] >= rule["times"]:
                     continue
@@ -301,7 +305,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.admin(body)
         op, part = classify(self.command, path, query)
         key = urllib.parse.unquote(path)
-        rule = self.server.rules.pick(self.command, op, part, key)
+        rule = self.server.rules.pick(self.command, op, part, key, self.headers)
         t0 = time.monotonic()
         entry = {"seq": next(self.server.seq), "time": time.time(),
                  "conn": self.conn_id, "method": self.command, "path": path,

@@ -240,6 +240,8 @@ static int mk_begin(struct sink *sk)
 	} else {
 		drop_parts(mk);
 		mk->upload_open = 1;
+		if (mk->wants_after_begin)
+			sk->wants = mk->wants_after_begin;
 	}
 	pthread_mutex_unlock(&mk->lock);
 	return rc;
@@ -298,11 +300,16 @@ static int store_part_locked(struct mem_sink *mk, unsigned part,
 static int digests_match(const struct sink *sk, const void *data, size_t len,
 			 const struct sink_digests *d)
 {
-	unsigned char sha[32];
+	unsigned char sha[32], md5[16];
 
 	if (sk->wants & SINK_WANT_SHA256) {
 		hash_sha256(data, len, sha);
 		if (memcmp(sha, d->sha256, 32))
+			return 0;
+	}
+	if (sk->wants & SINK_WANT_MD5) {
+		hash_md5(data, len, md5);
+		if (memcmp(md5, d->md5, 16))
 			return 0;
 	}
 	return !(sk->wants & SINK_WANT_CRC32C) ||

@@ -89,6 +89,9 @@ struct mem_sink {
 	/* put_part for part 1 waits (up to 5 s) until this many parts are
 	 * inside put_part at once; 0: no waiting. */
 	unsigned wait_in_flight;
+	/* begin sets base.wants to this, when not 0 (a server that refuses
+	 * checksum headers makes the S3 sink ask for MD5s instead). */
+	unsigned wants_after_begin;
 	/* put_part answers ETags that are no MD5s (as under SSE-KMS). */
 	int opaque_part_etags;
 	/* complete assembles parts 1 and 2 in swapped order (same size,

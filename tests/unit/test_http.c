@@ -46,7 +46,8 @@ static void test_http_is_retryable(void)
 	static const int transport_final[] = { -E2BIG, -ECANCELED, -ENOMEM };
 	static const long status_retry[] = { 408, 429, 500, 502, 503, 504, 599 };
 	static const long status_final[] = {
-		200, 206, 304, 400, 401, 403, 404, 409, 412, 416, 499, 600,
+		200, 206, 304, 400, 401, 403, 404, 409, 412, 416, 499, 501,
+		505, 600,
 	};
 	size_t i;
 
