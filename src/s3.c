@@ -425,7 +425,7 @@ int s3_delete_object(struct s3_client *s3, const char *bucket,
  * 'x-amz-checksum-algorithm' ... not implemented". */
 static int refuses_checksums(int rc, const struct s3_error *err)
 {
-	return rc == -EIO && (err->status == 400 || err->status == 501) &&
+	return rc && (err->status == 400 || err->status == 501) &&
 	       (!strcmp(err->code, "InvalidArgument") ||
 		!strcmp(err->code, "InvalidRequest") ||
 		!strcmp(err->code, "NotImplemented")) &&
