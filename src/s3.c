@@ -553,11 +553,12 @@ static int complete_body(unsigned n, const struct s3_part_done *parts,
 	unsigned i;
 
 	for (i = 0; !rc && i < n; i++) {
-		crc32c_base64(parts[i].crc32c, crc_b64);
 		rc = buf_appendf(b, "<Part><PartNumber>%u</PartNumber><ETag>%s</ETag>",
 				 i + 1, parts[i].etag);
-		if (!rc && checksums)
+		if (!rc && checksums) {
+			crc32c_base64(parts[i].crc32c, crc_b64);
 			rc = buf_appendf(b, "<ChecksumCRC32C>%s</ChecksumCRC32C>", crc_b64);
+		}
 		if (!rc)
 			rc = buf_appends(b, "</Part>");
 	}

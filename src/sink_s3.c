@@ -175,6 +175,17 @@ static const struct s3_part_entry *find_part(const struct s3_parts_page *p,
 	return NULL;
 }
 
+/* Whether a ListParts ETag (unquoted: s3_list.h) is the one UploadPart
+ * answered, quoted as S3 sends it (or not, as some servers do). */
+static int same_etag(const char *listed, const char *answered)
+{
+	size_t n = strlen(answered);
+
+	if (n >= 2 && answered[0] == '"' && answered[n - 1] == '"')
+		return strlen(listed) == n - 2 && !strncmp(listed, answered + 1, n - 2);
+	return !strcmp(listed, answered);
+}
+
 /* Check every part S3 holds against what was sent: its size, and its ETag
  * against the one its UploadPart answered.  Returns 0 when every part is
  * there as sent, else -EIO with the first difference in why. */
@@ -183,22 +194,18 @@ static int check_parts(struct sink_s3 *s, unsigned n,
 		       size_t why_size)
 {
 	const struct s3_part_entry *e;
-	char listed[80];
 	unsigned i;
 
 	for (i = 1; i <= n; i++) {
 		e = find_part(page, i);
-		/* ListParts' ETags come unquoted (s3_list.h), UploadPart's
-		 * as S3 sent them: quoted. */
-		snprintf(listed, sizeof(listed), "\"%s\"", e && e->etag ? e->etag : "");
 		if (!e)
 			snprintf(why, why_size, "part %u is missing", i);
 		else if (e->size != s->sent[i - 1])
 			snprintf(why, why_size, "part %u holds %lld bytes, %lld were sent",
 				 i, (long long)e->size, (long long)s->sent[i - 1]);
-		else if (strcmp(listed, s->parts[i - 1].etag))
-			snprintf(why, why_size, "part %u's ETag %s is not the %s its UploadPart answered",
-				 i, listed, s->parts[i - 1].etag);
+		else if (!same_etag(e->etag ? e->etag : "", s->parts[i - 1].etag))
+			snprintf(why, why_size, "part %u's ETag \"%s\" is not the %s its UploadPart answered",
+				 i, e->etag ? e->etag : "", s->parts[i - 1].etag);
 		else
 			continue;
 		return -EIO;

@@ -101,7 +101,7 @@ check "complete-error200: the message names InternalError and the object" \
 	"$T/logs/complete-error200.err"
 
 # InvalidPart: ListParts decides.  Every part there as sent: complete once
-# more (with S3's ETags); S3 insisting: a failure naming InvalidPart.
+# more (the same ETags); S3 insisting: a failure naming InvalidPart.
 proxy_rules '{"op":"CompleteMultipartUpload","action":"error200","code":"InvalidPart","message":"One or more of the specified parts could not be found."}'
 cp_via_proxy complete-invalidpart-once
 outcome complete-invalidpart-once "$T/data" ok
