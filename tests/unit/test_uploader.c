@@ -785,20 +785,23 @@ static void test_uploader_cancel_while_sending(void)
 	run_release(&r);
 }
 
-/* Part 1 cancels the run and, like every part, takes a while: meanwhile a
- * reading worker has its part read and waits for a send slot. */
-static void cancel_on_part_slowly(struct mem_sink *mk, unsigned part)
+/* The first part to reach the sink cancels the run, and every part takes
+ * a while: meanwhile a reading worker has its part read and waits for a
+ * send slot.  (Workers read in parallel, so that may not be part 1.) */
+static void cancel_on_first_part_slowly(struct mem_sink *mk, unsigned part)
 {
+	struct cancel_at *c = mk->hook_arg;
 	struct timespec pause = { 0, 100 * 1000000L };
 
-	cancel_on_part(mk, part);
+	(void)part;
+	*c->flag = 1;
 	nanosleep(&pause, NULL);
 }
 
 /* Parallel reads: a part read before the cancel and still waiting for a
  * send slot is not sent once a slot frees.  (Before send_bounded looked at
- * the cancel itself, this held only because part 1's worker usually took
- * the lock first and failed the run in claim_part.) */
+ * the cancel itself, this held only because the first sender's worker
+ * usually took the lock first and failed the run in claim_part.) */
 static void test_uploader_cancel_while_waiting_to_send(void)
 {
 	struct cancel_at c;
@@ -807,13 +810,13 @@ static void test_uploader_cancel_while_waiting_to_send(void)
 	if (run_setup(&r, 8 * P, 0, 2))
 		return;
 	c.flag = &r.cancel;
-	c.part = 1;
-	r.sink->on_put_part = cancel_on_part_slowly;
+	r.sink->on_put_part = cancel_on_first_part_slowly;
 	r.sink->hook_arg = &c;
 	run_go(&r);
 	check_cancelled(&r);
-	/* Part 1, and part 2 if its send began before the cancel: at most
-	 * the two sends concurrency 2 allows, never the part that waited. */
+	/* The first sender, and the second if its send began before the
+	 * cancel: at most the two sends concurrency 2 allows, never a part
+	 * that waited for a slot. */
 	CHECK(r.sink->calls_put_part >= 1 && r.sink->calls_put_part <= 2);
 	CHECK_INT_EQ(r.sink->calls_abort, 1);
 	run_release(&r);
